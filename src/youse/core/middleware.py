@@ -1,0 +1,21 @@
+from youse.core import audit
+from youse.core.models import AuditEvent
+
+
+def client_addr(request) -> str | None:
+    # Behind nginx the real address arrives in X-Real-IP (docs/deployment.md sets it); REMOTE_ADDR otherwise.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+
+
+class AuditChannelMiddleware:
+    """Marks every change made while serving a request as coming from the web or the API."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = AuditEvent.Channel.API if request.path.startswith("/api/") else AuditEvent.Channel.WEB
+        if request.path.startswith("/admin/"):
+            name = AuditEvent.Channel.ADMIN
+        with audit.channel(name, client_addr(request)):
+            return self.get_response(request)

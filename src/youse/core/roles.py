@@ -1,0 +1,36 @@
+"""Roles of DESIGN.md and what each may do. One table, so that who-may-do-what is read in one place."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DEPARTMENT = "department", _("Department (省工信厅)")
+    PROVINCIAL_UNIT = "provincial_unit", _("Provincial unit")
+    CITY = "city", _("City")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    PUBLIC = "public", _("Public")
+
+
+D, U, C, E = Role.DEPARTMENT, Role.PROVINCIAL_UNIT, Role.CITY, Role.ENTERPRISE
+
+# capability -> roles that hold it. Object-level scope is checked separately (core.scopes).
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "registry.view": frozenset({D, U, C, E}),
+    "registry.create_enterprise": frozenset({D, C}),
+    "registry.edit": frozenset({D, C}),
+    # An enterprise keeps its own contact details current; the rest of its record is the regulators'.
+    "registry.edit_contact": frozenset({D, C, E}),
+    "registry.change_status": frozenset({D, C}),
+    "audit.search": frozenset({D}),
+    "reference.view": frozenset({D, U, C, E}),
+}
+
+# Fields of an enterprise that its own users may change (registry.edit_contact).
+ENTERPRISE_CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email", "address", "website")
+
+
+def role_has(role: str | None, capability: str) -> bool:
+    if capability not in CAPABILITIES:
+        raise KeyError(f"unknown capability {capability!r}")
+    return role in CAPABILITIES[capability]

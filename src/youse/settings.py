@@ -1,0 +1,171 @@
+"""The one settings file. Everything that differs between a laptop, CI and production comes from the
+environment; the defaults give a working platform on the embedded SQLite database."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The repository root when running from a checkout (src layout); front-end packages live there.
+BASE_DIR = Path(os.environ.get("YOUSE_BASE_DIR", PACKAGE_DIR.parent.parent))
+VAR_DIR = Path(os.environ.get("YOUSE_VAR_DIR", BASE_DIR / "var"))
+
+DEBUG = env_bool("YOUSE_DEBUG", False)
+SECRET_KEY = os.environ.get("YOUSE_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and env_bool("YOUSE_REQUIRE_SECRET", False):
+        raise RuntimeError("YOUSE_SECRET_KEY must be set in production")
+    # Development and tests only: production deployments set YOUSE_SECRET_KEY (docs/deployment.md).
+    SECRET_KEY = "youse-development-key-not-for-production"
+
+ALLOWED_HOSTS = [h for h in os.environ.get("YOUSE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YOUSE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# The province this installation serves; the policy's division codes and texts are Shaanxi's.
+YOUSE_PROVINCE_CODE = os.environ.get("YOUSE_PROVINCE_CODE", "610000")
+YOUSE_PROVINCE_NAME = os.environ.get("YOUSE_PROVINCE_NAME", "陕西省")
+YOUSE_PROVINCE_NAME_EN = os.environ.get("YOUSE_PROVINCE_NAME_EN", "Shaanxi")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "youse.core",
+    "youse.registry",
+    "youse.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "youse.core.middleware.AuditChannelMiddleware",
+]
+
+ROOT_URLCONF = "youse.urls"
+WSGI_APPLICATION = "youse.wsgi.application"
+ASGI_APPLICATION = "youse.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "youse.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL names one. ----------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'youse.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("YOUSE_CONN_MAX_AGE", "0")))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while the gateway or a worker writes; IMMEDIATE transactions take
+    # the write lock at BEGIN, so concurrent writers queue (busy timeout) instead of failing mid-way.
+    # Django's SQLite backend switches foreign keys on for every connection.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["youse.core.auth.YouseBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Failed sign-ins per username and per address before a pause (core/throttle.py).
+YOUSE_LOGIN_ATTEMPTS = int(os.environ.get("YOUSE_LOGIN_ATTEMPTS", "5"))
+YOUSE_LOGIN_WINDOW_SECONDS = int(os.environ.get("YOUSE_LOGIN_WINDOW_SECONDS", "900"))
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache"
+        if env_bool("YOUSE_DB_CACHE", False)
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "youse_cache",
+    }
+}
+
+# --- Language and time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"  # shown in Beijing time; stored in UTC
+USE_TZ = True
+
+# --- Static files: front-end packages come from npm (package.json) at install time. ----------------
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("YOUSE_STATIC_ROOT", VAR_DIR / "static"))
+NODE_MODULES = Path(os.environ.get("YOUSE_NODE_MODULES", BASE_DIR / "node_modules"))
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # ECharts 5 ships no maps; the 4.9 package's province GeoJSON (GB/T 2260 ids) is the Shaanxi map.
+    ("vendor/maps", NODE_MODULES / "echarts-v4-maps" / "map" / "json" / "province"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("YOUSE_MANIFEST_STATIC", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = Path(os.environ.get("YOUSE_MEDIA_ROOT", VAR_DIR / "media"))
+
+# --- Security for deployments behind nginx (docs/deployment.md) --------------------------------------
+if env_bool("YOUSE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = env_bool("YOUSE_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("YOUSE_LOG_LEVEL", "WARNING")},
+}
+
+YOUSE_SITE_TITLE = _("Nonferrous Metals Industry Monitoring and Regulation Platform")

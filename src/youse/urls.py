@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from youse.api import api
+
+urlpatterns = [
+    path("", include("youse.core.urls")),
+    path("registry/", include("youse.registry.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
