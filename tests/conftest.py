@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from youse.core import services as core_services
 from youse.core.models import Division, ResponsibleUnit
@@ -113,6 +114,15 @@ class Personas:
         if user is not None:
             client.force_login(user)
         return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_english_messages(settings):
+    # Password hashing at full strength costs a second per persona set; tests do not measure it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Service-level tests match English messages; pages pick the language per request as usual.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

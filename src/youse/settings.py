@@ -168,4 +168,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("YOUSE_LOG_LEVEL", "WARNING")},
 }
 
+# Django 6 behaviour now: a bare domain typed in a URL field means https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 YOUSE_SITE_TITLE = _("Nonferrous Metals Industry Monitoring and Regulation Platform")

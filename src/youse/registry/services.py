@@ -97,7 +97,8 @@ def _apply(obj: models.Model, data: dict, allowed: tuple[str, ...]) -> None:
 def _validate(obj: models.Model, extra: dict[str, list[str]] | None = None) -> None:
     errors: dict[str, list[str]] = dict(extra or {})
     try:
-        obj.full_clean()
+        # Once a field is known to be wrong, a table constraint on it would only repeat the news vaguely.
+        obj.full_clean(validate_constraints=not errors)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)
@@ -133,6 +134,9 @@ def _check_unit_capacity(unit: ProductionUnit) -> dict[str, list[str]]:
             unit.design_capacity = Decimal(str(unit.design_capacity))
         except (InvalidOperation, ValueError):
             errors["design_capacity"] = [_("Not a number: %(value)s") % {"value": unit.design_capacity}]
+        else:
+            if not unit.design_capacity.is_finite() or unit.design_capacity <= 0:
+                errors["design_capacity"] = [_("The design capacity must be a positive number.")]
     if not unit.capacity_unit:
         errors["capacity_unit"] = [_("A capacity needs its unit (t/a or t ore/d).")]
     return errors
@@ -187,9 +191,23 @@ def create_plant(actor, enterprise: Enterprise, data: dict, reason: str = "") ->
 
 
 def _coordinate_errors(plant: Plant) -> dict[str, list[str]]:
-    if (plant.latitude is None) != (plant.longitude is None):
-        return {"longitude" if plant.longitude is None else "latitude": [_("Give both coordinates or neither.")]}
-    return {}
+    if (plant.latitude in (None, "")) != (plant.longitude in (None, "")):
+        return {"longitude" if plant.longitude in (None, "") else "latitude": [_("Give both coordinates or neither.")]}
+    errors: dict[str, list[str]] = {}
+    for field, limit in (("latitude", 90), ("longitude", 180)):
+        value = getattr(plant, field)
+        if value in (None, ""):
+            continue
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            errors[field] = [_("Not a number: %(value)s") % {"value": value}]
+            continue
+        if not -limit <= number <= limit:
+            errors[field] = [_("Must lie between -%(limit)s and %(limit)s degrees.") % {"limit": limit}]
+        else:
+            setattr(plant, field, number)
+    return errors
 
 
 def update_plant(actor, plant: Plant, changes: dict, reason: str = "") -> Plant:
