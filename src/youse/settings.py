@@ -87,7 +87,9 @@ TEMPLATES = [
 # --- Database: SQLite (WAL) by default, PostgreSQL when DATABASE_URL names one. ----------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'youse.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("YOUSE_CONN_MAX_AGE", "0")))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("YOUSE_CONN_MAX_AGE", "0")))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the gateway or a worker writes; IMMEDIATE transactions take
     # the write lock at BEGIN, so concurrent writers queue (busy timeout) instead of failing mid-way.

@@ -67,7 +67,8 @@ def test_it_lets_a_city_register_only_on_its_own_ground(personas):
     assert ent.division.prefecture.code == "610800"
     with pytest.raises(ValidationError) as exc_info:
         services.create_enterprise(
-            personas.city, enterprise_data(name="宝鸡另一家", credit_code=make_credit_code("91610300MA0000008"), division="610300")
+            personas.city,
+            enterprise_data(name="宝鸡另一家", credit_code=make_credit_code("91610300MA0000008"), division="610300"),
         )
     assert "division" in errors_of(exc_info)
     assert AuditEvent.objects.filter(action="refused", actor=personas.city).exists()
@@ -113,14 +114,18 @@ def test_it_requires_a_unit_for_every_capacity(personas):
         services.create_unit(personas.department, personas.plant_a, data)
     assert "capacity_unit" in errors_of(exc_info)
     with pytest.raises(ValidationError) as exc_info:
-        services.create_unit(personas.department, personas.plant_a, {**data, "capacity_unit": "kg", "design_capacity": "-5"})
+        services.create_unit(
+            personas.department, personas.plant_a, {**data, "capacity_unit": "kg", "design_capacity": "-5"}
+        )
     assert {"capacity_unit", "design_capacity"} <= set(errors_of(exc_info))
     assert ProductionUnit.objects.filter(plant=personas.plant_a).count() == 1
 
 
 def test_it_requires_both_coordinates_or_neither(personas):
     with pytest.raises(ValidationError) as exc_info:
-        services.create_plant(personas.department, personas.enterprise_a, {"name": "二厂", "division": "610822", "latitude": "39"})
+        services.create_plant(
+            personas.department, personas.enterprise_a, {"name": "二厂", "division": "610822", "latitude": "39"}
+        )
     assert "longitude" in errors_of(exc_info)
     with pytest.raises(ValidationError) as exc_info:
         services.create_plant(

@@ -150,9 +150,7 @@ class ProductionUnit(models.Model):
     )
     design_capacity = models.DecimalField(_("design capacity"), max_digits=14, decimal_places=2)
     capacity_unit = models.CharField(_("capacity unit"), max_length=10, choices=CapacityUnit.choices)
-    status = models.CharField(
-        _("status"), max_length=15, choices=UNIT_STATUS_CHOICES, default="planned"
-    )
+    status = models.CharField(_("status"), max_length=15, choices=UNIT_STATUS_CHOICES, default="planned")
     status_since = models.DateField(_("status since"))
     approval_document = models.CharField(_("filing / approval document"), max_length=120, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -120,7 +120,11 @@ def _enterprise_errors(ent: Enterprise) -> dict[str, list[str]]:
 
 def _require_division_in_scope(actor, division: Division | None, capability: str, field: str = "division") -> None:
     """A city user may register rows only on its own ground."""
-    if getattr(actor, "role", None) == Role.CITY and division is not None and division.prefecture_id != actor.division_id:
+    if (
+        getattr(actor, "role", None) == Role.CITY
+        and division is not None
+        and division.prefecture_id != actor.division_id
+    ):
         scopes.refuse(actor, capability, None, f"division {division.code or division.name} outside the user's city")
         raise ValidationError({field: _("You may only register rows in your own city.")})
 
@@ -302,7 +306,10 @@ def change_unit_status(
             raise ValidationError({"status": str(exc)}) from None
         if effective_on < obj.status_since:
             raise ValidationError(
-                {"effective_on": _("The change cannot predate the current status (since %(date)s).") % {"date": obj.status_since}}
+                {
+                    "effective_on": _("The change cannot predate the current status (since %(date)s).")
+                    % {"date": obj.status_since}
+                }
             )
         if effective_on > timezone.localdate():
             raise ValidationError({"effective_on": _("A status change cannot be dated in the future.")})

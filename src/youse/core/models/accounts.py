@@ -79,7 +79,9 @@ class User(AbstractUser):
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self) -> "ApiTokenQuerySet":
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 class ApiToken(models.Model):

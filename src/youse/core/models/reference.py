@@ -25,14 +25,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if translation.get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Division(BilingualName, ReferenceRow):
@@ -118,7 +118,9 @@ class PolicyClause(ReferenceRow):
         SUPERVISION = "supervision", _("Supervision")
         PORTAL = "portal", _("Public portal")
 
-    number = models.CharField(_("clause"), max_length=12, unique=True, help_text=_("The policy's own number, e.g. 二(七)"))
+    number = models.CharField(
+        _("clause"), max_length=12, unique=True, help_text=_("The policy's own number, e.g. 二(七)")
+    )
     title = models.CharField(_("title"), max_length=60)
     title_en = models.CharField(_("English title"), max_length=120, blank=True)
     requires = models.TextField(_("what it requires"))
@@ -147,6 +149,7 @@ class ResponsibleUnit(BilingualName, ReferenceRow):
         CITIES = "cities", _("City governments")
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
