@@ -20,8 +20,8 @@ from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User,
 from youse.demo import personas
 from youse.demo.catalogue import PERSONA_ENTERPRISES
 from youse.demo.models import DemoDataset
-from youse.demo.plan import AS_OF, EnterprisePlan, plan
 from youse.demo.places import ZONE_NAMES
+from youse.demo.plan import AS_OF, EnterprisePlan, plan
 from youse.demo.services import record_dataset
 from youse.registry import services as registry
 from youse.registry.models import Enterprise, Plant, ProductionUnit, UnitStatusChange
