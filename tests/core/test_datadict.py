@@ -27,9 +27,7 @@ def test_it_matches_the_committed_dictionary():
                 )
             )[:40]
         )
-        pytest.fail(
-            f"docs/data-dictionary.md differs from the models: run `youse datadict` and commit it.\n{diff}"
-        )
+        pytest.fail(f"docs/data-dictionary.md differs from the models: run `youse datadict` and commit it.\n{diff}")
 
 
 def test_it_covers_every_model_of_the_youse_apps():
@@ -57,9 +55,7 @@ def test_it_leaves_out_django_s_own_models():
 def test_it_describes_fields_relations_and_choices():
     text = render()
     enterprise = text.split("## registry.Enterprise: ")[1].split("\n## ")[0]
-    assert (
-        "| `credit_code` | `credit_code` | CharField(18), unique | unified social credit code |" in enterprise
-    )
+    assert "| `credit_code` | `credit_code` | CharField(18), unique | unified social credit code |" in enterprise
     assert "→ core.Division (`core_division`); on delete PROTECT" in enterprise
     assert "`central_soe` Central state-owned" in enterprise
     unit = text.split("## registry.ProductionUnit: ")[1].split("\n## ")[0]

@@ -154,9 +154,7 @@ def _model_section(model: type[models.Model]) -> list[str]:
         city = ", ".join(f"`{p}`" for p in scope.prefecture) or "none"
         enterprise = ", ".join(f"`{p}`" for p in scope.enterprise) or "none"
         public = "published rows" if scope.public is not None else "none"
-        lines.append(
-            f"- Scope (core.scopes.visible): city by {city}; enterprise by {enterprise}; public: {public}"
-        )
+        lines.append(f"- Scope (core.scopes.visible): city by {city}; enterprise by {enterprise}; public: {public}")
     lines += [
         "",
         "| Field | Column | Type | Verbose name | Null | Blank | Relation / choices | Help text |",

@@ -1,0 +1,338 @@
+"""The example deployment files (deploy/) agree with each other and with the settings.
+
+docs/deployment.md tells operators to copy these files; a port, a path or a variable name that differs
+between the systemd unit, the nginx site and the environment file gives a platform that does not start
+or serves no static files. These tests read the files as systemd, nginx and the settings would."""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import dj_database_url
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.urls import resolve
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+UNIT = DEPLOY / "systemd" / "youse-web.service"
+ENV_EXAMPLE = DEPLOY / "systemd" / "youse.env.example"
+NGINX = DEPLOY / "nginx" / "youse.conf"
+ADMIN = DEPLOY / "bin" / "youse-admin"
+
+
+# --- readers ------------------------------------------------------------------------------------------
+
+
+def read_unit(path: Path) -> dict[str, dict[str, list[str]]]:
+    """A systemd unit as {section: {key: [values]}}: comments dropped, backslash continuations joined."""
+    text = path.read_text(encoding="utf-8").replace("\\\n", " ")
+    sections: dict[str, dict[str, list[str]]] = {}
+    current = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+            continue
+        key, _, value = line.partition("=")
+        assert current is not None, f"{path}: {line!r} outside a section"
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def read_env(path: Path) -> dict[str, str]:
+    env = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        assert sep and re.fullmatch(r"[A-Z_][A-Z0-9_]*", key), f"{path}: not KEY=value: {line!r}"
+        assert value == value.strip() and not value.startswith(('"', "'")), f"{path}: quote or space in {key}"
+        env[key] = value
+    return env
+
+
+class Block:
+    """An nginx directive: name, arguments and, for blocks, the directives inside."""
+
+    def __init__(self, name: str, args: list[str], children: list["Block"] | None = None) -> None:
+        self.name, self.args, self.children = name, args, children or []
+
+    def all(self, name: str) -> list["Block"]:
+        return [c for c in self.children if c.name == name]
+
+    def one(self, name: str) -> "Block":
+        found = self.all(name)
+        assert len(found) == 1, f"expected one {name!r}, found {len(found)}"
+        return found[0]
+
+    def walk(self):
+        for child in self.children:
+            yield child
+            yield from child.walk()
+
+
+def read_nginx(path: Path) -> Block:
+    text = path.read_text(encoding="utf-8")
+    tokens = re.findall(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|#[^\n]*|[{};]|[^\s{};]+', text)
+    root = Block("root", [])
+    stack, words = [root], []
+    for token in tokens:
+        if token.startswith("#"):
+            continue
+        if token == ";":
+            stack[-1].children.append(Block(words[0], words[1:]))
+            words = []
+        elif token == "{":
+            block = Block(words[0], words[1:])
+            stack[-1].children.append(block)
+            stack.append(block)
+            words = []
+        elif token == "}":
+            assert not words, f"unterminated directive {words}"
+            stack.pop()
+        else:
+            words.append(token.strip("\"'"))
+    assert len(stack) == 1 and not words, "unbalanced braces in the nginx config"
+    return root
+
+
+def gunicorn_argv() -> list[str]:
+    (exec_start,) = read_unit(UNIT)["Service"]["ExecStart"]
+    return shlex.split(exec_start)
+
+
+def gunicorn_option(argv: list[str], name: str) -> str:
+    assert argv.count(name) == 1, f"{name} given {argv.count(name)} times"
+    return argv[argv.index(name) + 1]
+
+
+def tls_server(conf: Block) -> Block:
+    (server,) = [s for s in conf.all("server") if any("ssl" in listen.args for listen in s.all("listen"))]
+    return server
+
+
+# --- the systemd unit ---------------------------------------------------------------------------------
+
+
+def test_it_runs_gunicorn_on_youse_wsgi():
+    argv = gunicorn_argv()
+    assert Path(argv[0]).name == "gunicorn" and Path(argv[0]).is_absolute()
+    assert argv[1] in ("youse.wsgi", "youse.wsgi:application")
+
+
+def test_it_gives_gunicorn_only_options_it_knows():
+    from gunicorn.config import Config
+
+    args = Config().parser().parse_args(gunicorn_argv()[1:])  # exits on an unknown option
+    assert args.args == [gunicorn_argv()[1]]
+    assert args.bind == [gunicorn_option(gunicorn_argv(), "--bind")]
+
+
+def test_it_binds_gunicorn_to_the_loopback():
+    # The middleware trusts X-Real-IP: only nginx may reach gunicorn.
+    bind = gunicorn_option(gunicorn_argv(), "--bind")
+    assert bind.startswith(("127.0.0.1:", "unix:")), bind
+
+
+def test_it_reads_the_environment_file_and_runs_as_a_dedicated_user():
+    service = read_unit(UNIT)["Service"]
+    assert service["EnvironmentFile"] == ["/etc/youse/youse.env"]
+    assert service["User"] == ["youse"] and service["Group"] == ["youse"]
+    assert service["Restart"] == ["on-failure"]
+    assert service["Type"] == ["notify"]
+    for option in ("NoNewPrivileges", "PrivateTmp", "ProtectHome", "ProtectKernelTunables"):
+        assert service[option] == ["true"], option
+    assert service["ProtectSystem"] == ["strict"]
+    assert read_unit(UNIT)["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+def test_it_gives_the_service_a_writable_state_directory_matching_the_var_dir():
+    service = read_unit(UNIT)["Service"]
+    env = read_env(ENV_EXAMPLE)
+    # ProtectSystem=strict leaves only StateDirectory= writable: it must be YOUSE_VAR_DIR.
+    assert "/var/lib/" + service["StateDirectory"][0] == env["YOUSE_VAR_DIR"]
+    assert Path(env["YOUSE_STATIC_ROOT"]).is_relative_to(env["YOUSE_VAR_DIR"])
+
+
+# --- nginx --------------------------------------------------------------------------------------------
+
+
+def test_it_proxies_to_the_address_gunicorn_binds():
+    conf = read_nginx(NGINX)
+    bind = gunicorn_option(gunicorn_argv(), "--bind")
+    upstreams = {u.args[0]: [s.args[0] for s in u.all("server")] for u in conf.all("upstream")}
+    passes = [d.args[0] for d in conf.walk() if d.name == "proxy_pass"]
+    assert passes, "no proxy_pass"
+    for target in passes:
+        name = target.removeprefix("http://").rstrip("/")
+        assert name in upstreams, f"proxy_pass to {target}, which is no upstream"
+        assert bind.removeprefix("unix:") in [s.removeprefix("unix:") for s in upstreams[name]]
+
+
+def test_it_serves_static_files_from_the_static_root_of_the_environment_file():
+    server = tls_server(read_nginx(NGINX))
+    env = read_env(ENV_EXAMPLE)
+    static_url = "/" + settings.STATIC_URL.strip("/") + "/"
+    (static,) = [loc for loc in server.all("location") if loc.args == [static_url]]
+    assert static.one("alias").args == [env["YOUSE_STATIC_ROOT"].rstrip("/") + "/"]
+    assert static.one("gzip_static").args == ["on"]
+
+
+def test_it_sends_the_headers_the_settings_and_middleware_read():
+    server = tls_server(read_nginx(NGINX))
+    headers = {h.args[0].lower(): h.args[1] for h in server.all("proxy_set_header")}
+    assert headers["x-real-ip"] == "$remote_addr"  # core.middleware.client_addr
+    assert headers["x-forwarded-proto"] == "$scheme"  # YOUSE_BEHIND_PROXY
+    assert headers["host"] == "$host"
+    # Locations that set their own proxy_set_header would drop all of the server's: none may.
+    assert not [d for loc in server.all("location") for d in loc.walk() if d.name == "proxy_set_header"]
+
+
+def test_it_terminates_tls_and_redirects_plain_http():
+    conf = read_nginx(NGINX)
+    server = tls_server(conf)
+    assert server.one("ssl_certificate").args and server.one("ssl_certificate_key").args
+    assert "TLSv1" not in server.one("ssl_protocols").args and "TLSv1.1" not in server.one("ssl_protocols").args
+    plain = [s for s in conf.all("server") if s is not server]
+    assert [s.one("return").args for s in plain] == [["301", "https://$host$request_uri"]]
+
+
+def test_it_waits_at_least_as_long_as_gunicorn():
+    server = tls_server(read_nginx(NGINX))
+    read_timeout = server.one("proxy_read_timeout").args[0]
+    assert read_timeout.endswith("s")
+    assert int(read_timeout[:-1]) >= int(gunicorn_option(gunicorn_argv(), "--timeout"))
+    size = server.one("client_max_body_size").args[0]
+    assert re.fullmatch(r"\d+[mM]", size) and int(size[:-1]) >= 10
+
+
+def test_it_routes_the_health_check_to_the_application():
+    server = tls_server(read_nginx(NGINX))
+    (health,) = [loc for loc in server.all("location") if loc.args[:1] == ["="]]
+    path = health.args[1]
+    assert resolve(path).url_name == "healthz"
+    assert health.one("proxy_pass").args[0].startswith("http://")
+
+
+def test_it_names_the_host_the_settings_allow():
+    server = tls_server(read_nginx(NGINX))
+    env = read_env(ENV_EXAMPLE)
+    allowed = env["YOUSE_ALLOWED_HOSTS"].split(",")
+    for name in server.one("server_name").args:
+        assert name in allowed
+        assert f"https://{name}" in env["YOUSE_CSRF_TRUSTED_ORIGINS"].split(",")
+
+
+# --- the environment file -----------------------------------------------------------------------------
+
+
+def test_it_sets_only_variables_the_settings_read():
+    source = (ROOT / "src" / "youse" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"""(?:environ\.get|environ\[|env_bool)\(?\s*["']([A-Z0-9_]+)["']""", source))
+    env = read_env(ENV_EXAMPLE)
+    commented = set(re.findall(r"^#([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
+    assert "YOUSE_BEHIND_PROXY" in read and "DATABASE_URL" in read
+    assert sorted((set(env) | commented) - read) == []
+
+
+def test_it_names_a_postgresql_database():
+    url = dj_database_url.parse(read_env(ENV_EXAMPLE)["DATABASE_URL"])
+    assert url["ENGINE"] == "django.db.backends.postgresql"
+    assert url["NAME"] == "youse"
+
+
+def _settings_under(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.STATIC_ROOT, s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE,"
+        " s.DATABASES['default']['ENGINE'], s.STORAGES['staticfiles']['BACKEND'], s.CACHES['default']['BACKEND'])"
+    )
+    # settings.py creates YOUSE_VAR_DIR on import: point it at the test's directory.
+    full = {**os.environ, **env, "YOUSE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "youse.settings"}
+    return subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=120)
+
+
+def test_it_refuses_to_start_until_a_secret_key_is_set(tmp_path):
+    env = read_env(ENV_EXAMPLE)
+    assert env["YOUSE_SECRET_KEY"] == "" and env["YOUSE_REQUIRE_SECRET"] == "1"
+    result = _settings_under(env, tmp_path)
+    assert result.returncode != 0
+    assert "YOUSE_SECRET_KEY must be set" in result.stderr
+
+
+def test_it_gives_production_settings(tmp_path):
+    env = {**read_env(ENV_EXAMPLE), "YOUSE_SECRET_KEY": "x" * 50}
+    result = _settings_under(env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        env["YOUSE_STATIC_ROOT"],
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "True",
+        "django.db.backends.postgresql",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "django.core.cache.backends.db.DatabaseCache",
+    ]
+
+
+# --- youse-admin --------------------------------------------------------------------------------------
+
+
+def test_it_runs_management_commands_like_the_unit():
+    text = ADMIN.read_text(encoding="utf-8")
+    service = read_unit(UNIT)["Service"]
+    defaults = dict(re.findall(r': "\$\{(YOUSE_[A-Z_]+):=([^}]+)\}"', text))
+    assert defaults["YOUSE_USER"] == service["User"][0]
+    assert defaults["YOUSE_ENV_FILE"] == service["EnvironmentFile"][0]
+    assert Path(defaults["YOUSE_BIN"]).parent == Path(gunicorn_argv()[0]).parent
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a POSIX shell script")
+def test_it_exports_the_environment_file_to_the_command(tmp_path):
+    fake = tmp_path / "youse"
+    fake.write_text('#!/bin/sh\necho "args=$* db=$DATABASE_URL proxy=$YOUSE_BEHIND_PROXY"\n')
+    fake.chmod(0o755)
+    env_file = tmp_path / "youse.env"
+    env_file.write_text(ENV_EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    import getpass
+
+    result = subprocess.run(
+        [str(ADMIN), "migrate", "--noinput"],
+        env={
+            "PATH": os.environ["PATH"],
+            "YOUSE_USER": getpass.getuser(),
+            "YOUSE_ENV_FILE": str(env_file),
+            "YOUSE_BIN": str(fake),
+        },
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = f"args=migrate --noinput db={read_env(ENV_EXAMPLE)['DATABASE_URL']} proxy=1"
+    assert result.stdout.strip() == expected
+
+
+# --- what collectstatic must find ---------------------------------------------------------------------
+
+
+def test_it_finds_every_static_file_the_templates_name():
+    # With YOUSE_MANIFEST_STATIC=1 a {% static %} path that no finder knows is a 500 on every page using it.
+    pattern = re.compile(r"""\{%\s*static\s+["']([^"']+)["']""")
+    named = {
+        match
+        for template in (ROOT / "src" / "youse").rglob("templates/**/*.html")
+        for match in pattern.findall(template.read_text(encoding="utf-8"))
+    }
+    assert named, "no {% static %} found: is the pattern right?"
+    missing = sorted(path for path in named if finders.find(path) is None)
+    assert missing == [], f"no static finder has {missing}: collectstatic would leave them out"
