@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -84,12 +85,21 @@ def schema_errors(errors: list[dict]) -> ErrorDict:
     return out
 
 
+class YouseAPI(NinjaAPI):
+    def _get_urls(self) -> list:
+        # Last: a path no endpoint matches answers in JSON like every other failure, not Django's page.
+        return [*super()._get_urls(), re_path(r"^", self._unknown_endpoint, name="unknown-endpoint")]
+
+    def _unknown_endpoint(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return self.create_response(request, {"detail": "No such API endpoint", "errors": {}}, status=404)
+
+
 def build_api() -> NinjaAPI:
     # Ninja's docs page loads Swagger UI from its own static files when the `ninja` app is installed,
     # and from a CDN otherwise; intranets are offline, so without the app there is no docs page (the
     # OpenAPI schema is always served).
     docs_url = "/docs" if apps.is_installed("ninja") else None
-    api = NinjaAPI(
+    api = YouseAPI(
         title="Youse API",
         version="1",
         description=(

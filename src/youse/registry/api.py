@@ -137,7 +137,12 @@ def _search(q: str | None) -> str:
 
 
 def _enterprises(user) -> models.QuerySet:
-    return scopes.visible(user, Enterprise).select_related("division__prefecture", "base")
+    return scopes.visible(user, _enterprises_all())
+
+
+def _enterprises_all() -> models.QuerySet:
+    # Unscoped, for get_visible_or_404(), which must see another scope's row to audit the attempt.
+    return Enterprise.objects.select_related("division__prefecture", "base")
 
 
 @router.get("/enterprises", response=EnterpriseList, summary="List enterprises")
@@ -174,7 +179,7 @@ def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
 
 
 def _enterprise_detail(user, pk: int) -> Enterprise:
-    return scopes.get_visible_or_404(user, _enterprises(user).prefetch_related("plants"), pk=pk)
+    return scopes.get_visible_or_404(user, _enterprises_all().prefetch_related("plants"), pk=pk)
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseDetail, summary="One enterprise with its plants")
@@ -229,7 +234,12 @@ def _events(user, obj: models.Model, *children: models.QuerySet) -> models.Query
 
 
 def _plants(user) -> models.QuerySet:
-    return scopes.visible(user, Plant).select_related("enterprise", "division__prefecture", "base")
+    return scopes.visible(user, _plants_all())
+
+
+def _plants_all() -> models.QuerySet:
+    # Unscoped, for get_visible_or_404(), which must see another scope's row to audit the attempt.
+    return Plant.objects.select_related("enterprise", "division__prefecture", "base")
 
 
 def _in_scope(user, model: type[models.Model], pk: int, field: str) -> models.Model:
@@ -272,7 +282,7 @@ def list_plants(request: HttpRequest, filters: Query[PlantFilters]) -> dict:
 def get_plant(request: HttpRequest, plant_id: int = ObjectId) -> Plant:
     user = _actor(request)
     _can_read(user)
-    return scopes.get_visible_or_404(user, _plants(user), pk=plant_id)
+    return scopes.get_visible_or_404(user, _plants_all(), pk=plant_id)
 
 
 @router.post("/plants", response={201: PlantOut}, summary="Register a plant of an enterprise")
@@ -306,7 +316,12 @@ def plant_history(request: HttpRequest, params: Query[HistoryParams], plant_id: 
 
 
 def _units(user) -> models.QuerySet:
-    return scopes.visible(user, ProductionUnit).select_related("plant__enterprise", "metal", "stage")
+    return scopes.visible(user, _units_all())
+
+
+def _units_all() -> models.QuerySet:
+    # Unscoped, for get_visible_or_404(), which must see another scope's row to audit the attempt.
+    return ProductionUnit.objects.select_related("plant__enterprise", "metal", "stage")
 
 
 @router.get("/units", response=UnitList, summary="List production units")
@@ -342,7 +357,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict:
 
 
 def _unit_detail(user, pk: int) -> ProductionUnit:
-    return scopes.get_visible_or_404(user, _units(user), pk=pk)
+    return scopes.get_visible_or_404(user, _units_all(), pk=pk)
 
 
 @router.get("/units/{unit_id}", response=UnitDetail, summary="One production unit with its status history")
