@@ -1,0 +1,137 @@
+"""The demo data set built into a database through the service functions (built once per module)."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import override_settings
+
+from youse.core.models import AuditEvent, User
+from youse.core.roles import Role
+from youse.demo.generator import DemoRefused, build
+from youse.demo.models import DemoDataset
+from youse.demo.personas import PASSWORD
+from youse.demo.plan import plan
+from youse.registry.models import Enterprise, Plant, ProductionUnit, UnitStatusChange
+from youse.registry.rules import validate_credit_code
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Scale 1, seed 42, built once and rolled back after the module's tests."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build(42, 1)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def test_it_builds_the_expected_shape(db, demo):
+    assert 180 <= Enterprise.objects.count() <= 220
+    assert set(ProductionUnit.objects.values_list("metal__code", flat=True)) >= {
+        "Ti",
+        "Mo",
+        "Al",
+        "Mg",
+        "V",
+        "Pb",
+        "Zn",
+    }
+    bases = set(Enterprise.objects.exclude(base=None).values_list("base__code", flat=True))
+    assert bases == {"baoji-ti", "tongchuan-almg", "yulin-almg", "weinan-mo", "xian-mo", "shangluo-v"}
+    yulin = ProductionUnit.objects.filter(plant__division__prefecture__code="610800")
+    assert set(yulin.values_list("metal__code", flat=True)) >= {"Mg", "Al"}
+    baoji = ProductionUnit.objects.filter(plant__division__prefecture__code="610300")
+    assert baoji.filter(metal__code="Ti").count() > 40
+
+
+def test_it_records_the_data_set_with_its_counts(db, demo):
+    dataset = DemoDataset.objects.get()
+    assert (dataset.seed, dataset.scale) == (42, 1)
+    assert dataset.counts["enterprises"] == Enterprise.objects.count()
+    assert dataset.counts["units"] == ProductionUnit.objects.count()
+    assert dataset.counts["status_changes"] == UnitStatusChange.objects.count()
+
+
+def test_it_builds_what_the_plan_draws(db, demo):
+    planned = plan(42, 1)
+    assert sorted(Enterprise.objects.values_list("name", "credit_code")) == sorted(
+        (e.name, e.credit_code) for e in planned
+    )
+    assert Plant.objects.count() == sum(len(e.plants) for e in planned)
+
+
+def test_it_gives_every_enterprise_a_valid_credit_code(db, demo):
+    for code, division_code, located in Enterprise.objects.values_list(
+        "credit_code", "division__code", "division__located_in"
+    ):
+        assert validate_credit_code(code) == code
+        assert code[2:8] == division_code or code[2:8] in located or division_code == ""
+
+
+def test_it_gives_every_unit_a_history_consistent_with_its_status(db, demo):
+    history: dict[int, list[UnitStatusChange]] = {}
+    for change in UnitStatusChange.objects.order_by("unit_id", "effective_on", "id"):
+        history.setdefault(change.unit_id, []).append(change)
+    units = list(ProductionUnit.objects.all())
+    assert {u.status for u in units} == {"planned", "approved", "construction", "operating", "idle", "exited"}
+    for unit in units:
+        changes = history[unit.pk]
+        assert changes[0].from_status == ""
+        for before, after in zip(changes, changes[1:], strict=False):
+            assert after.from_status == before.to_status
+        assert changes[-1].to_status == unit.status
+        assert changes[-1].effective_on == unit.status_since
+        assert all(c.document for c in changes)
+
+
+def test_it_creates_the_personas_with_their_scopes(db, demo):
+    users = {u.username: u for u in User.objects.filter(demo_persona=True)}
+    assert set(users) == {"gxt", "hbt", "fgw", "yulin", "baoji", "ent-a", "ent-b"}
+    assert users["gxt"].role == Role.DEPARTMENT and users["gxt"].is_staff
+    assert users["gxt"].display_name == "省工信厅"
+    assert (users["hbt"].role, users["hbt"].unit.code) == (Role.PROVINCIAL_UNIT, "hbt")
+    assert (users["fgw"].role, users["fgw"].unit.code) == (Role.PROVINCIAL_UNIT, "fgw")
+    assert (users["yulin"].role, users["yulin"].division.code) == (Role.CITY, "610800")
+    assert (users["baoji"].role, users["baoji"].division.code) == (Role.CITY, "610300")
+    assert users["ent-a"].enterprise.division.prefecture.code == "610800"
+    assert users["ent-b"].enterprise.division.prefecture.code == "610300"
+    assert all(u.check_password(PASSWORD) for u in users.values())
+
+
+def test_it_lets_personas_sign_in_only_with_debug(db, demo, client, settings):
+    settings.DEBUG = True
+    assert client.login(username="yulin", password=PASSWORD)
+    client.logout()
+    settings.DEBUG = False
+    assert not client.login(username="yulin", password=PASSWORD)
+
+
+def test_it_audits_every_enterprise_and_unit_on_the_demo_channel(db, demo):
+    department = User.objects.get(username="gxt")
+    for model in (Enterprise, ProductionUnit):
+        audited = set(
+            AuditEvent.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                channel=AuditEvent.Channel.DEMO,
+                action=AuditEvent.Action.CREATE,
+                actor=department,
+            ).values_list("object_id", flat=True)
+        )
+        assert {str(pk) for pk in model.objects.values_list("pk", flat=True)} <= audited
+    transitions = AuditEvent.objects.filter(action=AuditEvent.Action.TRANSITION, channel=AuditEvent.Channel.DEMO)
+    assert transitions.count() == UnitStatusChange.objects.exclude(from_status="").count()
+    assert not AuditEvent.objects.exclude(channel=AuditEvent.Channel.DEMO).exists()
+
+
+def test_it_refuses_a_second_run_and_writes_nothing(db, demo):
+    before = (Enterprise.objects.count(), AuditEvent.objects.count(), DemoDataset.objects.count())
+    with pytest.raises(DemoRefused, match="already holds"):
+        build(43, 1)
+    assert (Enterprise.objects.count(), AuditEvent.objects.count(), DemoDataset.objects.count()) == before
