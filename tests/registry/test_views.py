@@ -368,6 +368,24 @@ def test_it_shows_a_bad_credit_code_on_its_field_and_writes_nothing(personas):
     assert AuditEvent.objects.count() == events
 
 
+def test_it_shows_a_duplicate_name_on_the_name_field(personas):
+    response = personas.client("department").post(reverse("registry:enterprise-create"), enterprise_post(name=ENT_B))
+    assert response.status_code == 200
+    assert "name" in response.context["form"].errors
+    assert Enterprise.objects.filter(name=ENT_B).count() == 1
+
+
+def test_it_refuses_the_registry_to_a_public_account(personas):
+    from youse.core import services as core_services
+    from youse.core.roles import Role
+
+    public = core_services.create_user(None, "visitor", Role.PUBLIC, password="x-long-password-1")
+    client = personas.client("anonymous")
+    client.force_login(public)
+    assert client.get(reverse("registry:enterprise-list")).status_code == 403
+    assert client.get(reverse("registry:enterprise-detail", args=[personas.enterprise_a.pk])).status_code == 403
+
+
 def test_it_keeps_a_city_to_its_own_divisions(personas):
     baoji = Division.objects.get(code="610300")
     response = personas.client("city").post(reverse("registry:enterprise-create"), enterprise_post(division=baoji.pk))

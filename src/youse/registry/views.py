@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -453,7 +453,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = scopes.get_visible_or_404(
         request.user, ProductionUnit.objects.select_related("plant__enterprise", "metal", "stage"), pk=pk
     )
-    return _render_unit(request, unit, UnitTransitionForm(unit=unit, initial={"effective_on": None}))
+    return _render_unit(request, unit, UnitTransitionForm(unit=unit, initial={"effective_on": timezone.localdate()}))
 
 
 def _render_unit(request: HttpRequest, unit: ProductionUnit, form: UnitTransitionForm, status: int = 200):
