@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from youse.core import audit, dashboard
-from youse.core.models import AuditEvent, Division
+from youse.core.models import AuditEvent, Division, User
 from youse.registry import services as registry_services
 from youse.registry.models import Enterprise
 from youse.registry.rules import make_credit_code
@@ -285,6 +285,15 @@ def test_it_renders_the_sign_in_page(personas):
     response = personas.client("anonymous").get("/accounts/login/")
     assert response.status_code == 200
     assert 'name="username"' in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_it_lists_demo_sign_ins_only_while_debug_is_on(personas, settings, debug):
+    settings.DEBUG = debug
+    User.objects.filter(username="gxt").update(demo_persona=True)
+    html = personas.client("anonymous").get("/accounts/login/").content.decode()
+    assert ("data-demo-personas" in html) is debug
+    assert ("<code>gxt</code>" in html) is debug
 
 
 def test_it_throttles_sign_ins(personas, settings):

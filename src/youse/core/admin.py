@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from youse.core import audit
@@ -30,7 +32,13 @@ from youse.core.models import (
 )
 from youse.core.roles import Role
 
-admin.site.site_header = settings.YOUSE_SITE_TITLE
+
+def _platform_title() -> str:
+    province = settings.YOUSE_PROVINCE_NAME_EN if get_language() == "en" else settings.YOUSE_PROVINCE_NAME
+    return f"{province} {settings.YOUSE_SITE_TITLE}"
+
+
+admin.site.site_header = lazy(_platform_title, str)()
 admin.site.site_title = settings.YOUSE_SITE_TITLE
 admin.site.index_title = _("Reference data and accounts")
 

@@ -265,7 +265,7 @@ def _chart_data(d: Dashboard) -> dict:
             "categories": [str(row.metal) for row in used_metals],
             "series": [
                 {
-                    "name": "",
+                    "name": gettext("Enterprises"),
                     "data": [
                         {"value": row.total.count, "itemStyle": {"color": row.metal.color}} for row in used_metals
                     ],
