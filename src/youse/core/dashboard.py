@@ -25,6 +25,7 @@ from youse.registry.models import Enterprise, Plant, ProductionUnit
 from youse.registry.rules import UnitStatus
 
 EXITED = UnitStatus.EXITED.value
+UNIT_LIST = "registry:unit-list"  # unit counts link to the unit list, enterprise counts to the enterprise list
 
 
 def city_key(division: Division) -> str:
@@ -32,10 +33,10 @@ def city_key(division: Division) -> str:
     return division.code or str(division.pk)
 
 
-def registry_url(**params: object) -> str:
-    """A link to the registry list with filters (names agreed with registry.views: metal, city, base, stage,
-    status)."""
-    base = reverse("registry:enterprise-list")
+def registry_url(_list: str = "registry:enterprise-list", **params: object) -> str:
+    """A link to the registry's enterprise list (or unit list) with filters. The parameter names are the
+    registry's: metal (code), city (city-level code; zones by pk), base (code), stage (code), status."""
+    base = reverse(_list)
     query = {k: v for k, v in params.items() if v not in (None, "")}
     return f"{base}?{urlencode(query)}" if query else base
 
@@ -203,7 +204,7 @@ def build(user) -> Dashboard:
                 CapacityCell(
                     amounts=[(format_quantity(r["total"]), r["capacity_unit"]) for r in found],
                     units=sum(r["n"] for r in found),
-                    url=registry_url(metal=metal.code, stage=stage.code, status=UnitStatus.OPERATING.value),
+                    url=registry_url(UNIT_LIST, metal=metal.code, stage=stage.code, status=UnitStatus.OPERATING.value),
                 )
             )
         if any(c.units for c in row_cells):
@@ -232,9 +233,9 @@ def build(user) -> Dashboard:
     kpi_urls = {
         "enterprises": registry_url(),
         "plants": None,
-        "operating": registry_url(status=UnitStatus.OPERATING.value),
-        "construction": registry_url(status=UnitStatus.CONSTRUCTION.value),
-        "exited": registry_url(status=EXITED),
+        "operating": registry_url(UNIT_LIST, status=UnitStatus.OPERATING.value),
+        "construction": registry_url(UNIT_LIST, status=UnitStatus.CONSTRUCTION.value),
+        "exited": registry_url(UNIT_LIST, status=EXITED),
     }
 
     role = getattr(user, "role", None)
