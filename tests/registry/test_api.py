@@ -465,6 +465,17 @@ def test_it_answers_400_to_bad_bodies(personas, kind, body, field):
     assert (Enterprise.objects.count(), Plant.objects.count(), ProductionUnit.objects.count()) == counts
 
 
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [("enterprises", "division"), ("enterprises", "name"), ("plants", "division"), ("units", "metal")],
+)
+def test_it_refuses_to_null_a_required_field(personas, kind, field):
+    obj = {"enterprises": personas.enterprise_a, "plants": personas.plant_a, "units": personas.unit_a}[kind]
+    response = patch(api_client(personas, "department"), f"{API}/{kind}/{obj.pk}", {field: None})
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
 BAD_QUERIES = [
     ("enterprises?page=0", "page"),
     ("enterprises?page=-3", "page"),
@@ -534,3 +545,16 @@ def test_it_never_answers_500_to_arbitrary_json(personas, body):
         f"{API}/enterprises/{personas.enterprise_a.pk}", json.dumps(body), content_type="application/json"
     )
     assert response.status_code in (200, 400), response.content
+
+
+QUERY_NAMES = st.sampled_from(["city", "division", "base", "metal", "stage", "status", "unit_status", "q", "page"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(QUERY_NAMES | st.text(max_size=8), st.text(max_size=40), max_size=4))
+def test_it_never_answers_500_to_arbitrary_filters(personas, params):
+    client = Client()
+    client.force_login(personas.city)
+    response = client.get(f"{API}/enterprises", params)
+    assert response.status_code in (200, 400), response.content
+    assert set(response.json()) in ({"count", "page", "page_size", "results"}, {"detail", "errors"})

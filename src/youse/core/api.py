@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict, StringConstraints
 
 from youse.core import scopes
+from youse.core.api_base import ERRORS
 from youse.core.models import (
     ClauseResponsibility,
     Division,
@@ -165,7 +166,7 @@ def _can_read(request: HttpRequest) -> None:
     scopes.require(request.auth, "reference.view")
 
 
-@router.get("/divisions", response=list[DivisionOut], summary="Administrative divisions (GB/T 2260)")
+@router.get("/divisions", response={200: list[DivisionOut], **ERRORS}, summary="Administrative divisions (GB/T 2260)")
 def divisions(request: HttpRequest, filters: Query[DivisionFilters]) -> list[Division]:
     _can_read(request)
     qs = Division.objects.select_related("parent")
@@ -180,40 +181,40 @@ def divisions(request: HttpRequest, filters: Query[DivisionFilters]) -> list[Div
     return list(qs)
 
 
-@router.get("/metals", response=list[MetalOut], summary="Metals")
+@router.get("/metals", response={200: list[MetalOut], **ERRORS}, summary="Metals")
 def metals(request: HttpRequest) -> list[Metal]:
     _can_read(request)
     return list(Metal.objects.all())
 
 
-@router.get("/stages", response=list[StageOut], summary="Value-chain stages")
+@router.get("/stages", response={200: list[StageOut], **ERRORS}, summary="Value-chain stages")
 def stages(request: HttpRequest) -> list[ValueChainStage]:
     _can_read(request)
     return list(ValueChainStage.objects.all())
 
 
-@router.get("/bases", response=list[BaseOut], summary="The six industrial bases of clause 二(四)")
+@router.get("/bases", response={200: list[BaseOut], **ERRORS}, summary="The six industrial bases of clause 二(四)")
 def bases(request: HttpRequest) -> list[IndustrialBase]:
     _can_read(request)
     return list(IndustrialBase.objects.select_related("clause").prefetch_related("metals", "divisions"))
 
 
-@router.get("/units", response=list[ResponsibleUnitOut], summary="Responsible units")
+@router.get("/units", response={200: list[ResponsibleUnitOut], **ERRORS}, summary="Responsible units")
 def responsible_units(request: HttpRequest) -> list[ResponsibleUnit]:
     _can_read(request)
     return list(ResponsibleUnit.objects.all())
 
 
-@router.get("/clauses", response=list[ClauseOut], summary="The policy's clauses with their responsible units")
+@router.get(
+    "/clauses", response={200: list[ClauseOut], **ERRORS}, summary="The policy's clauses with their responsible units"
+)
 def clauses(request: HttpRequest) -> list[PolicyClause]:
     _can_read(request)
     responsibilities = ClauseResponsibility.objects.select_related("unit").order_by("order", "pk")
-    return list(
-        PolicyClause.objects.prefetch_related(Prefetch("responsibilities", queryset=responsibilities))
-    )
+    return list(PolicyClause.objects.prefetch_related(Prefetch("responsibilities", queryset=responsibilities)))
 
 
-@router.get("/targets", response=list[TargetOut], summary="The policy's targets (clause 一(二))")
+@router.get("/targets", response={200: list[TargetOut], **ERRORS}, summary="The policy's targets (clause 一(二))")
 def targets(request: HttpRequest) -> list[PolicyTarget]:
     _can_read(request)
     return list(PolicyTarget.objects.select_related("clause"))

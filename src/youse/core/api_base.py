@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import re_path
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -25,6 +25,15 @@ from youse.core.auth import user_for_token
 logger = logging.getLogger(__name__)
 
 ErrorDict = dict[str, list[str]]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: ErrorDict = Field(default_factory=dict, description="Messages by request field; __all__ for the whole")
+
+
+# The failures every endpoint may answer with, for the OpenAPI schema: response={200: X, **ERRORS}.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 class BearerToken(HttpBearer):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from youse.core import scopes
+from youse.core.api_base import ERRORS
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, ValueChainStage
 from youse.registry import services
 from youse.registry.models import CapacityUnit, Enterprise, Ownership, Plant, ProductionUnit
@@ -129,6 +130,16 @@ def _division_q(path: str, division: Division) -> Q:
     return Q(**{path: division})
 
 
+def _changes(payload, model: type[models.Model]) -> dict:
+    """The fields a PATCH sets. An explicit null for a required field is refused here, by name, before
+    the service dereferences it."""
+    changes = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    nulls = [f for f, v in changes.items() if v is None and not model._meta.get_field(f).null]
+    if nulls:
+        raise ValidationError({f: [_("This field cannot be null.")] for f in nulls})
+    return changes
+
+
 def _search(q: str | None) -> str:
     return (q or "").strip()
 
@@ -145,7 +156,7 @@ def _enterprises_all() -> models.QuerySet:
     return Enterprise.objects.select_related("division__prefecture", "base")
 
 
-@router.get("/enterprises", response=EnterpriseList, summary="List enterprises")
+@router.get("/enterprises", response={200: EnterpriseList, **ERRORS}, summary="List enterprises")
 def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilters]) -> dict:
     user = _actor(request)
     _can_read(user)
@@ -182,14 +193,16 @@ def _enterprise_detail(user, pk: int) -> Enterprise:
     return scopes.get_visible_or_404(user, _enterprises_all().prefetch_related("plants"), pk=pk)
 
 
-@router.get("/enterprises/{enterprise_id}", response=EnterpriseDetail, summary="One enterprise with its plants")
+@router.get(
+    "/enterprises/{enterprise_id}", response={200: EnterpriseDetail, **ERRORS}, summary="One enterprise with its plants"
+)
 def get_enterprise(request: HttpRequest, enterprise_id: int = ObjectId) -> Enterprise:
     user = _actor(request)
     _can_read(user)
     return _enterprise_detail(user, enterprise_id)
 
 
-@router.post("/enterprises", response={201: EnterpriseDetail}, summary="Register an enterprise")
+@router.post("/enterprises", response={201: EnterpriseDetail, **ERRORS}, summary="Register an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, Enterprise]:
     user = _actor(request)
     data = payload.model_dump(exclude={"reason"})
@@ -197,16 +210,22 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int,
     return 201, _enterprise_detail(user, ent.pk)
 
 
-@router.patch("/enterprises/{enterprise_id}", response=EnterpriseDetail, summary="Change an enterprise")
+@router.patch(
+    "/enterprises/{enterprise_id}", response={200: EnterpriseDetail, **ERRORS}, summary="Change an enterprise"
+)
 def update_enterprise(request: HttpRequest, payload: EnterprisePatch, enterprise_id: int = ObjectId) -> Enterprise:
     user = _actor(request)
     ent = scopes.get_visible_or_404(user, Enterprise, pk=enterprise_id)
-    changes = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    changes = _changes(payload, Enterprise)
     services.update_enterprise(user, ent, changes, reason=payload.reason)
     return _enterprise_detail(user, ent.pk)
 
 
-@router.get("/enterprises/{enterprise_id}/history", response=AuditEventList, summary="Audit trail of an enterprise")
+@router.get(
+    "/enterprises/{enterprise_id}/history",
+    response={200: AuditEventList, **ERRORS},
+    summary="Audit trail of an enterprise",
+)
 def enterprise_history(request: HttpRequest, params: Query[HistoryParams], enterprise_id: int = ObjectId) -> dict:
     """The enterprise's own events and those of its plants and production units, newest first."""
     user = _actor(request)
@@ -250,7 +269,7 @@ def _in_scope(user, model: type[models.Model], pk: int, field: str) -> models.Mo
         raise _unknown(field, pk) from None
 
 
-@router.get("/plants", response=PlantList, summary="List plants")
+@router.get("/plants", response={200: PlantList, **ERRORS}, summary="List plants")
 def list_plants(request: HttpRequest, filters: Query[PlantFilters]) -> dict:
     user = _actor(request)
     _can_read(user)
@@ -278,14 +297,14 @@ def list_plants(request: HttpRequest, filters: Query[PlantFilters]) -> dict:
     return paginate(qs, filters)
 
 
-@router.get("/plants/{plant_id}", response=PlantOut, summary="One plant")
+@router.get("/plants/{plant_id}", response={200: PlantOut, **ERRORS}, summary="One plant")
 def get_plant(request: HttpRequest, plant_id: int = ObjectId) -> Plant:
     user = _actor(request)
     _can_read(user)
     return scopes.get_visible_or_404(user, _plants_all(), pk=plant_id)
 
 
-@router.post("/plants", response={201: PlantOut}, summary="Register a plant of an enterprise")
+@router.post("/plants", response={201: PlantOut, **ERRORS}, summary="Register a plant of an enterprise")
 def create_plant(request: HttpRequest, payload: PlantIn) -> tuple[int, Plant]:
     user = _actor(request)
     enterprise = _in_scope(user, Enterprise, payload.enterprise, "enterprise")
@@ -294,16 +313,16 @@ def create_plant(request: HttpRequest, payload: PlantIn) -> tuple[int, Plant]:
     return 201, _plants(user).get(pk=plant.pk)
 
 
-@router.patch("/plants/{plant_id}", response=PlantOut, summary="Change a plant")
+@router.patch("/plants/{plant_id}", response={200: PlantOut, **ERRORS}, summary="Change a plant")
 def update_plant(request: HttpRequest, payload: PlantPatch, plant_id: int = ObjectId) -> Plant:
     user = _actor(request)
     plant = scopes.get_visible_or_404(user, Plant, pk=plant_id)
-    changes = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    changes = _changes(payload, Plant)
     services.update_plant(user, plant, changes, reason=payload.reason)
     return _plants(user).get(pk=plant.pk)
 
 
-@router.get("/plants/{plant_id}/history", response=AuditEventList, summary="Audit trail of a plant")
+@router.get("/plants/{plant_id}/history", response={200: AuditEventList, **ERRORS}, summary="Audit trail of a plant")
 def plant_history(request: HttpRequest, params: Query[HistoryParams], plant_id: int = ObjectId) -> dict:
     user = _actor(request)
     _can_read(user)
@@ -324,7 +343,7 @@ def _units_all() -> models.QuerySet:
     return ProductionUnit.objects.select_related("plant__enterprise", "metal", "stage")
 
 
-@router.get("/units", response=UnitList, summary="List production units")
+@router.get("/units", response={200: UnitList, **ERRORS}, summary="List production units")
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict:
     user = _actor(request)
     _can_read(user)
@@ -360,14 +379,16 @@ def _unit_detail(user, pk: int) -> ProductionUnit:
     return scopes.get_visible_or_404(user, _units_all(), pk=pk)
 
 
-@router.get("/units/{unit_id}", response=UnitDetail, summary="One production unit with its status history")
+@router.get(
+    "/units/{unit_id}", response={200: UnitDetail, **ERRORS}, summary="One production unit with its status history"
+)
 def get_unit(request: HttpRequest, unit_id: int = ObjectId) -> ProductionUnit:
     user = _actor(request)
     _can_read(user)
     return _unit_detail(user, unit_id)
 
 
-@router.post("/units", response={201: UnitDetail}, summary="Register a production unit")
+@router.post("/units", response={201: UnitDetail, **ERRORS}, summary="Register a production unit")
 def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, ProductionUnit]:
     user = _actor(request)
     plant = _in_scope(user, Plant, payload.plant, "plant")
@@ -384,16 +405,20 @@ def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, ProductionU
     return 201, _unit_detail(user, unit.pk)
 
 
-@router.patch("/units/{unit_id}", response=UnitDetail, summary="Change a production unit (not its status)")
+@router.patch(
+    "/units/{unit_id}", response={200: UnitDetail, **ERRORS}, summary="Change a production unit (not its status)"
+)
 def update_unit(request: HttpRequest, payload: UnitPatch, unit_id: int = ObjectId) -> ProductionUnit:
     user = _actor(request)
     unit = scopes.get_visible_or_404(user, ProductionUnit, pk=unit_id)
-    changes = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    changes = _changes(payload, ProductionUnit)
     services.update_unit(user, unit, changes, reason=payload.reason)
     return _unit_detail(user, unit.pk)
 
 
-@router.post("/units/{unit_id}/status", response=UnitDetail, summary="Move a unit along its life cycle")
+@router.post(
+    "/units/{unit_id}/status", response={200: UnitDetail, **ERRORS}, summary="Move a unit along its life cycle"
+)
 def change_unit_status(request: HttpRequest, payload: StatusChangeIn, unit_id: int = ObjectId) -> ProductionUnit:
     """planned → approved → construction → operating → idle → exited, with the deciding document."""
     user = _actor(request)
@@ -416,7 +441,9 @@ def change_unit_status(request: HttpRequest, payload: StatusChangeIn, unit_id: i
     return _unit_detail(user, unit.pk)
 
 
-@router.get("/units/{unit_id}/history", response=AuditEventList, summary="Audit trail of a production unit")
+@router.get(
+    "/units/{unit_id}/history", response={200: AuditEventList, **ERRORS}, summary="Audit trail of a production unit"
+)
 def unit_history(request: HttpRequest, params: Query[HistoryParams], unit_id: int = ObjectId) -> dict:
     user = _actor(request)
     _can_read(user)

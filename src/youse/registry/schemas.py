@@ -94,9 +94,7 @@ class EnterpriseFilters(PageParams):
     division: FilterCode = Field(None, description="Registered division, GB/T 2260 code (any level)")
     base: FilterCode = Field(None, description="Industrial base code")
     metal: FilterCode = Field(None, description="Metal code: enterprises with a unit of this metal")
-    stage: FilterCode = Field(
-        None, description="Value-chain stage code: enterprises with a unit in this stage"
-    )
+    stage: FilterCode = Field(None, description="Value-chain stage code: enterprises with a unit in this stage")
     status: FilterCode = Field(None, description="Enterprise status (active, closed)")
     unit_status: FilterCode = Field(None, description="Enterprises with a production unit in this status")
     ownership: FilterCode = None
