@@ -111,7 +111,7 @@ def test_it_answers_403_when_the_role_lacks_the_capability(personas):
 
 
 def csrf_client(personas, name: str) -> Client:
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True, headers={"Accept-Language": "en"})
     client.force_login(personas.users[name])
     return client
 

@@ -23,7 +23,8 @@ def api_client(personas, name: str) -> Client:
     if user is None:
         return Client()
     _, raw = core_services.issue_token(None, user, name="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
+    # English messages, so that assertions on them hold whatever the catalogue says.
+    return Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"})
 
 
 def post(client: Client, url: str, data) -> object:

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import re_path
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -46,7 +47,7 @@ class BearerToken(HttpBearer):
         if user is None:
             # A token was sent and is wrong, expired or revoked: say so, rather than falling back to the
             # session and acting as someone the client did not mean.
-            raise AuthenticationError(401, "Invalid, expired or revoked token")
+            raise AuthenticationError(401, _("Invalid, expired or revoked token"))
         request.user = user
         return user
 
@@ -62,7 +63,7 @@ class SessionAuth(APIKeyCookie):
             # No session to abuse: answer 401 (not a CSRF 403) to anonymous clients.
             return None
         if self.csrf and check_csrf(request) is not None:
-            raise HttpError(403, "CSRF check failed: send the X-CSRFToken header with a session")
+            raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header with a session"))
         return request.COOKIES.get(self.param_name) or "session"
 
     def authenticate(self, request: HttpRequest, key: str | None):
@@ -100,7 +101,7 @@ class YouseAPI(NinjaAPI):
         return [*super()._get_urls(), re_path(r"^", self._unknown_endpoint, name="unknown-endpoint")]
 
     def _unknown_endpoint(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return self.create_response(request, {"detail": "No such API endpoint", "errors": {}}, status=404)
+        return self.create_response(request, {"detail": _("No such API endpoint"), "errors": {}}, status=404)
 
 
 def build_api() -> NinjaAPI:
@@ -128,24 +129,24 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(ValidationError)
     def on_validation_error(request, exc: ValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return error(request, 400, "Invalid input", errors)
+        return error(request, 400, _("Invalid input"), errors)
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request, exc: NinjaValidationError):
-        return error(request, 400, "Invalid input", schema_errors(exc.errors))
+        return error(request, 400, _("Invalid input"), schema_errors(exc.errors))
 
     @api.exception_handler(PermissionDenied)
     def on_denied(request, exc: PermissionDenied):
-        return error(request, 403, str(exc) or "Forbidden")
+        return error(request, 403, str(exc) or _("Forbidden"))
 
     @api.exception_handler(Http404)
     def on_not_found(request, exc: Http404):
-        return error(request, 404, str(exc) or "Not found")
+        return error(request, 404, str(exc) or _("Not found"))
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request, exc: AuthenticationError):
-        detail = str(exc) if str(exc) != "Unauthorized" else "Authentication required"
-        response = error(request, 401, f"{detail}: send 'Authorization: Bearer <token>'")
+        detail = str(exc) if str(exc) != "Unauthorized" else _("Authentication required")
+        response = error(request, 401, _("%(detail)s: send 'Authorization: Bearer <token>'") % {"detail": detail})
         response["WWW-Authenticate"] = "Bearer"
         return response
 
@@ -155,23 +156,23 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc: RequestDataTooBig):
-        return error(request, 413, "Request body too large")
+        return error(request, 413, _("Request body too large"))
 
     @api.exception_handler(IntegrityError)
     def on_conflict(request, exc: IntegrityError):
         # Services validate uniqueness first; this is the race where two requests pass together.
         logger.warning("API integrity error: %s", exc)
-        return error(request, 400, "The change conflicts with existing data; reload and try again")
+        return error(request, 400, _("The change conflicts with existing data; reload and try again"))
 
     @api.exception_handler(DataError)
     def on_data_error(request, exc: DataError):
         logger.warning("API data error: %s", exc)
-        return error(request, 400, "A value does not fit the database column")
+        return error(request, 400, _("A value does not fit the database column"))
 
     @api.exception_handler(Exception)
     def on_unexpected(request, exc: Exception):
         logger.exception("API error on %s %s", request.method, request.path)
-        return error(request, 500, "Internal error; the administrators have the details")
+        return error(request, 500, _("Internal error; the administrators have the details"))
 
     from youse.core.api import router as reference_router
     from youse.registry.api import router as registry_router
