@@ -137,6 +137,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("YOUSE_STATIC_ROOT", VAR_DIR / "static"))
 NODE_MODULES = Path(os.environ.get("YOUSE_NODE_MODULES", BASE_DIR / "node_modules"))
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",  # Youse's own CSS and chart helpers (static/youse/)
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
@@ -152,6 +153,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# WhiteNoise serves STATIC_ROOT once collectstatic has filled it; until then it must at least exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("YOUSE_MEDIA_ROOT", VAR_DIR / "media"))
 
 # --- Security for deployments behind nginx (docs/deployment.md) --------------------------------------
@@ -169,8 +172,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YOUSE_LOG_LEVEL", "WARNING")},
 }
-
-# Django 6 behaviour now: a bare domain typed in a URL field means https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 YOUSE_SITE_TITLE = _("Nonferrous Metals Industry Monitoring and Regulation Platform")

@@ -141,10 +141,6 @@ def test_it_links_matrix_cells_to_the_filtered_registry(personas):
     assert 'href="/registry/?metal=Mg&amp;city=610800"' in html
 
 
-@pytest.mark.xfail(
-    reason="registry list must read city as a city-level code (zones: pk) and base as a code (agreed contract)",
-    strict=False,
-)
 def test_it_agrees_with_the_registry_list_it_links_to(personas):
     add_unit(personas, personas.plant_b, "Mg")  # Baoji enterprise B now also counts under magnesium
     client = personas.client("department")

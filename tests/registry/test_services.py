@@ -171,7 +171,9 @@ def test_it_refuses_illegal_transitions_and_writes_nothing(personas, to_status, 
 
 
 def test_it_keeps_exited_units_exited(personas):
-    services.change_unit_status(personas.department, personas.unit_b, "exited", effective_on=dt.date(2024, 6, 1))
+    services.change_unit_status(
+        personas.department, personas.unit_b, "exited", effective_on=dt.date(2024, 6, 1), document="宝工信〔2024〕9号"
+    )
     with pytest.raises(ValidationError, match="final"):
         services.change_unit_status(personas.department, personas.unit_b, "operating", effective_on=dt.date(2024, 7, 1))
 
@@ -187,3 +189,20 @@ def test_it_refuses_another_citys_unit_as_not_found(personas):
         services.change_unit_status(personas.city, personas.unit_b, "idle")
     personas.unit_b.refresh_from_db()
     assert personas.unit_b.status == "operating"
+
+
+def test_it_requires_the_deciding_document_for_approval_and_exit(personas):
+    with pytest.raises(ValidationError) as exc_info:
+        services.change_unit_status(personas.department, personas.unit_a, "exited", effective_on=dt.date(2024, 6, 1))
+    assert "document" in errors_of(exc_info)
+    personas.unit_a.refresh_from_db()
+    assert personas.unit_a.status == "operating"
+
+
+def test_it_explains_an_illegal_transition_in_the_users_language(personas):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc_info:
+        services.change_unit_status(personas.department, personas.unit_a, "planned", effective_on=dt.date(2024, 6, 1))
+    message = errors_of(exc_info)["status"][0]
+    assert "→" in message and "Operating" not in message

@@ -97,11 +97,10 @@ def test_it_filters_enterprises_by_city_base_ownership_and_unit(personas):
     services.change_unit_status(p.department, p.unit_b, "idle", effective_on=dt.date(2024, 1, 1))
     client = p.client("department")
     url = reverse("registry:enterprise-list")
-    yulin, baoji = Division.objects.get(code="610800"), Division.objects.get(code="610300")
-    assert list_names(client.get(url, {"city": yulin.pk})) == {ENT_A}
-    assert list_names(client.get(url, {"city": baoji.pk})) == {ENT_B}
-    base = p.enterprise_b.base if p.enterprise_b.base_id else Enterprise.objects.get(pk=p.enterprise_b.pk).base
-    assert list_names(client.get(url, {"base": base.pk})) == {ENT_B}
+    # Cities and bases go by their codes, as every link on the platform names them.
+    assert list_names(client.get(url, {"city": "610800"})) == {ENT_A}
+    assert list_names(client.get(url, {"city": "610300"})) == {ENT_B}
+    assert list_names(client.get(url, {"base": "baoji-ti"})) == {ENT_B}
     assert list_names(client.get(url, {"ownership": "private"})) == {ENT_A}
     assert list_names(client.get(url, {"metal": "Ti"})) == {ENT_B}
     assert list_names(client.get(url, {"stage": "smelting"})) == {ENT_A}
@@ -111,6 +110,21 @@ def test_it_filters_enterprises_by_city_base_ownership_and_unit(personas):
     assert list_names(client.get(url, {"metal": "Ti", "stage": "smelting"})) == set()
     # Unknown filter values are ignored rather than failing the page.
     assert list_names(client.get(url, {"metal": "Xx"})) == {ENT_A, ENT_B}
+
+
+def test_it_filters_by_a_zone_without_a_code_by_its_id(personas):
+    zone = Division.objects.get(name="西咸新区")
+    zoned = services.create_enterprise(
+        personas.department,
+        {
+            "name": "西咸示范新材料有限公司",
+            "credit_code": make_credit_code("91610100MA0000077"),
+            "division": zone,
+            "ownership": "private",
+        },
+    )
+    client = personas.client("department")
+    assert list_names(client.get(reverse("registry:enterprise-list"), {"city": str(zone.pk)})) == {zoned.name}
 
 
 def test_it_lists_an_enterprise_once_however_many_units_match(personas):

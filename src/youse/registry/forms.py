@@ -194,12 +194,37 @@ class UnitTransitionForm(forms.Form):
         return data
 
 
+class CityField(forms.ModelChoiceField):
+    """A city-level division named by its GB/T 2260 code, as links across the platform name it; zones
+    without a code (西咸新区) go by their id."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Division):
+            return value.code or str(value.pk)
+        if value not in self.empty_values and not isinstance(value, str):
+            division = self.queryset.filter(pk=value).first()
+            return (division.code or str(division.pk)) if division else value
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        lookup = {"code": value} if len(value) == 6 and value.isdigit() else {"pk": value if value.isdigit() else -1}
+        division = self.queryset.filter(**lookup).first()
+        if division is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return division
+
+
 class RegistryFilterForm(forms.Form):
     """The filters shared by the enterprise list, the unit list and the map (GET, all optional)."""
 
     q = forms.CharField(label=_("Search"), required=False)
-    city = forms.ModelChoiceField(label=_("City"), queryset=Division.objects.none(), required=False)
-    base = forms.ModelChoiceField(label=_("Industrial base"), queryset=IndustrialBase.objects.none(), required=False)
+    city = CityField(label=_("City"), queryset=Division.objects.none(), required=False)
+    base = forms.ModelChoiceField(
+        label=_("Industrial base"), queryset=IndustrialBase.objects.none(), required=False, to_field_name="code"
+    )
     metal = forms.ModelChoiceField(
         label=_("Metal"), queryset=Metal.objects.none(), required=False, to_field_name="code"
     )

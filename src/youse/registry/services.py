@@ -286,6 +286,28 @@ def update_unit(actor, unit: ProductionUnit, changes: dict, reason: str = "") ->
     return obj
 
 
+# Statuses that only a formal decision can give a unit: the decision's document number is required.
+DOCUMENT_REQUIRED = frozenset({rules.UnitStatus.APPROVED, rules.UnitStatus.EXITED})
+
+
+def _transition_message(current: str, target: str) -> str:
+    labels = ProductionUnit.STATUS_LABELS
+    try:
+        cur, tgt = rules.UnitStatus(current), rules.UnitStatus(target)
+    except ValueError:
+        return _("Unknown status: %(value)s") % {"value": target}
+    if cur == tgt:
+        return _("The unit is already %(status)s.") % {"status": labels[cur]}
+    allowed = [str(labels[s]) for s in rules.UnitStatus if s in rules.ALLOWED_TRANSITIONS[cur]]
+    if not allowed:
+        return _("%(status)s is final: no further status change is possible.") % {"status": labels[cur]}
+    return _("%(current)s → %(target)s is not allowed; from %(current)s the unit may become: %(allowed)s.") % {
+        "current": labels[cur],
+        "target": labels[tgt],
+        "allowed": ", ".join(allowed),
+    }
+
+
 def change_unit_status(
     actor,
     unit: ProductionUnit,
@@ -302,8 +324,10 @@ def change_unit_status(
         obj = ProductionUnit.objects.select_for_update().get(pk=unit.pk)
         try:
             rules.check_transition(obj.status, to_status)
-        except rules.TransitionError as exc:
-            raise ValidationError({"status": str(exc)}) from None
+        except rules.TransitionError:
+            raise ValidationError({"status": _transition_message(obj.status, to_status)}) from None
+        if to_status in DOCUMENT_REQUIRED and not document.strip():
+            raise ValidationError({"document": _("Approval and exit must cite the document that decided them (文号).")})
         if effective_on < obj.status_since:
             raise ValidationError(
                 {

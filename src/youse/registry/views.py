@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -223,10 +222,10 @@ def _can_edit_enterprise(user) -> bool:
 def _map_point(plant: Plant, metal: Metal | None, unit_count: int) -> dict | None:
     if plant.latitude is None or plant.longitude is None:
         return None
-    # The map's tooltip renders HTML: names are escaped here.
-    detail = f"{escape(plant.enterprise.name)}<br>{escape(metal or '')} · {unit_count} " + escape(_("units"))
+    # Plain text: charts.js escapes every line before the tooltip renders it.
+    detail = [plant.enterprise.name, f"{metal or ''} · {unit_count} {_('units')}"]
     return {
-        "name": escape(plant.name),
+        "name": plant.name,
         "lng": float(plant.longitude),
         "lat": float(plant.latitude),
         "value": unit_count,

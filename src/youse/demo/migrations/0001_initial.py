@@ -4,25 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoDataset',
+            name="DemoDataset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seed', models.IntegerField(verbose_name='seed')),
-                ('scale', models.PositiveIntegerField(verbose_name='scale')),
-                ('built_at', models.DateTimeField(auto_now_add=True, verbose_name='built')),
-                ('counts', models.JSONField(default=dict, verbose_name='counts')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("seed", models.IntegerField(verbose_name="seed")),
+                ("scale", models.PositiveIntegerField(verbose_name="scale")),
+                ("built_at", models.DateTimeField(auto_now_add=True, verbose_name="built")),
+                ("counts", models.JSONField(default=dict, verbose_name="counts")),
             ],
             options={
-                'verbose_name': 'synthetic data set (示例数据)',
-                'verbose_name_plural': 'synthetic data sets',
+                "verbose_name": "synthetic data set (示例数据)",
+                "verbose_name_plural": "synthetic data sets",
             },
         ),
     ]

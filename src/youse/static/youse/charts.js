@@ -1,10 +1,13 @@
 /* Youse charts: thin helpers over Apache ECharts (served from node_modules, never a CDN).
  *
  *   Youse.shaanxiMap(el, {regions: [{code: "610800", name: "榆林市", value: 12}], points: [
- *       {name: "…", lng: 110.1, lat: 38.2, value: 50000, color: "#3fa66b", url: "/registry/…", detail: "…"}],
+ *       {name: "…", lng: 110.1, lat: 38.2, value: 50000, color: "#3fa66b", url: "/registry/…",
+ *        detail: ["line", "line"]}],
  *       valueLabel: "企业数"})
  *   Youse.bar(el, {categories: [...], series: [{name, data, color?, stack?}], horizontal?: bool, unit?: str})
  *   Youse.pie(el, {data: [{name, value, color?}], unit?: str})
+ *
+ * Every text is plain text: the helpers escape it before a tooltip renders it as HTML.
  *
  * Chart data comes from a <script type="application/json" id="..."> block that the page renders with
  * Django's json_script filter, so pages stay readable without JavaScript (a table carries the same data).
@@ -21,6 +24,15 @@
         .then((geo) => { echarts.registerMap("shaanxi", geo); return geo; });
     }
     return mapPromise;
+  }
+
+  function esc(text) {
+    return echarts.format.encodeHTML(text == null ? "" : String(text));
+  }
+
+  function detailHtml(detail) {
+    if (detail == null) return "";
+    return (Array.isArray(detail) ? detail : [detail]).map(esc).join("<br>");
   }
 
   function init(el) {
@@ -55,8 +67,8 @@
         tooltip: {
           trigger: "item",
           formatter: (p) => p.seriesType === "scatter"
-            ? `<b>${p.name}</b><br>${p.data.detail || ""}`
-            : `${p.name}<br>${opts.valueLabel || ""}: ${p.value || 0}`,
+            ? `<b>${esc(p.name)}</b><br>${detailHtml(p.data.detail)}`
+            : `${esc(p.name)}<br>${esc(opts.valueLabel || "")}: ${esc(p.value || 0)}`,
         },
         visualMap: opts.regions ? {
           min: 0, max: max, left: 10, bottom: 10, calculable: true, seriesIndex: 0,
@@ -84,7 +96,7 @@
       return chart;
     }).catch((err) => {
       chart.hideLoading();
-      el.innerHTML = '<div class="text-muted small p-3">' + (opts.errorText || "Map unavailable") + " (" + err.message + ")</div>";
+      el.innerHTML = '<div class="text-muted small p-3">' + esc(opts.errorText || "Map unavailable") + " (" + esc(err.message) + ")</div>";
     });
   }
 
