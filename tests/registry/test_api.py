@@ -461,6 +461,7 @@ def test_it_answers_400_to_bad_bodies(personas, kind, body, field):
     assert response.status_code == 400, response.content
     payload = response.json()
     assert set(payload) == {"detail", "errors"}
+    assert payload["errors"], payload
     if field is not None:
         assert field in payload["errors"], payload
     assert (Enterprise.objects.count(), Plant.objects.count(), ProductionUnit.objects.count()) == counts

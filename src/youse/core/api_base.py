@@ -152,7 +152,9 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc: HttpError):
-        return error(request, exc.status_code, str(exc))
+        # Ninja's own 400 is an unreadable body (malformed JSON): it concerns the request as a whole.
+        errors = {"__all__": [str(exc)]} if exc.status_code == 400 else None
+        return error(request, exc.status_code, str(exc), errors)
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc: RequestDataTooBig):
