@@ -44,7 +44,7 @@ class User(AbstractUser):
     demo_persona = models.BooleanField(_("demo persona"), default=False)
 
     class Meta:
-        verbose_name = _("user")
+        verbose_name = _("user (用户)")
         verbose_name_plural = _("users")
 
     def clean(self) -> None:
@@ -101,7 +101,7 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("API token")
+        verbose_name = _("API token (接口令牌)")
         verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:

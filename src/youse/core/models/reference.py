@@ -166,7 +166,7 @@ class ClauseResponsibility(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        verbose_name = _("clause responsibility")
+        verbose_name = _("clause responsibility (条款责任分工)")
         verbose_name_plural = _("clause responsibilities")
         ordering = ["clause__order", "order"]
         constraints = [models.UniqueConstraint(fields=["clause", "unit"], name="clause_unit_once")]
