@@ -171,8 +171,8 @@ plants, units, status changes, audit events, users and the data-set row.
 Where the time goes (cProfile and query capture at scale 1 on SQLite): about 60 queries per enterprise,
 a third of them savepoints (every service function opens `transaction.atomic()` inside the build's
 transaction); `full_clean()` in the services (unique, check-constraint and foreign-key queries) takes about
-a third of the time, the audit events a fifth, password hashing 1.4 s flat. On PostgreSQL each of these is a
-network round trip, hence the lower rate. Figures vary by up to half between runs on this shared machine:
+a third of the time, the audit events a fifth, password hashing 1.4 s flat. On PostgreSQL each query is a round
+trip to the server, hence the lower rate. Figures vary by up to half between runs on this shared machine:
 take the lower of two runs.
 
 Command: `{env_prefix}.venv/bin/python benchmarks/demo_build.py`

@@ -65,6 +65,7 @@ def test_it_serves_the_demo_and_stops_everything_on_sigint(tmp_path):
             assert time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.5)
         assert _get(f"{base}/") == 200
+        assert _get(f"{base}/static/youse/youse.css") == 200  # served without collectstatic
         output = log_path.read_text()
         children = [int(pid) for pid in re.findall(r"started \w+ \(pid (\d+)\)", output)]
         assert children, output

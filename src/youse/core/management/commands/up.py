@@ -27,6 +27,7 @@ from rich.table import Table
 from youse.demo.generator import DemoRefused, build, refusal
 from youse.demo.personas import sign_ins
 from youse.demo.progress import progress_bar
+from youse.registry.models import Enterprise
 
 DEMO_SEED, DEMO_SCALE = 42, 1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -134,7 +135,10 @@ class Command(BaseCommand):
         console.rule("[bold]Youse (有色)[/bold]")
         console.print("Applying migrations…")
         call_command("migrate", interactive=False, verbosity=0)
-        if not no_demo and refusal() is None:
+        why = None if no_demo else refusal()
+        if why and not Enterprise.objects.exists():
+            console.print(f"[yellow]The synthetic data set was not built: {why}[/]")
+        if not no_demo and why is None:
             try:
                 with progress_bar(console, "Building the synthetic data set (示例数据)") as update:
                     result = build(DEMO_SEED, DEMO_SCALE, progress=update)
