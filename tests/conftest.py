@@ -5,6 +5,7 @@ every change in Youse is."""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -108,8 +109,11 @@ class Personas:
             "anonymous": None,
         }
 
-    def client(self, name: str) -> Client:
+    def client(self, name: str, language: str = "en") -> Client:
+        """A test client signed in as the persona. Pages answer in English unless asked otherwise, so
+        assertions read plainly; the Chinese-first default is tested on its own."""
         client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         user = self.users[name]
         if user is not None:
             client.force_login(user)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI for /api/v1/docs from the package's own files, never a CDN
     "youse.core",
     "youse.registry",
     "youse.demo",

@@ -220,6 +220,6 @@ def test_it_keeps_other_staff_out_of_the_admin(personas):
 
 
 def test_it_titles_the_admin_with_the_platform(personas):
-    html = personas.client("department").get("/admin/").content.decode()
+    html = personas.client("department", language="zh-hans").get("/admin/").content.decode()
     assert "陕西省" in html
     assert "/admin/core/metal/" in html

@@ -83,7 +83,7 @@ def test_it_revokes_a_token_by_prefix(personas):
     token.refresh_from_db()
     assert token.revoked_at is not None
     event = AuditEvent.objects.get(content_type__model="apitoken", object_id=str(token.pk))
-    assert (event.action, event.channel, event.reason) == ("update", "cli", "laptop lost")
+    assert (event.action, event.channel, event.reason) == ("token_revoked", "cli", "laptop lost")
     assert event.before["revoked_at"] is None and event.after["revoked_at"]
     assert token.key_prefix in run("list", "yulin")
     with pytest.raises(CommandError, match="already revoked"):

@@ -101,7 +101,7 @@ def test_it_shows_the_city_only_its_enterprises(personas):
 
 
 def test_it_gives_anonymous_visitors_the_landing_page(personas):
-    response = personas.client("anonymous").get("/")
+    response = personas.client("anonymous", language="zh-hans").get("/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "有色金属工业增加值" in html  # a target of 一(二)
@@ -189,7 +189,7 @@ def test_it_keeps_the_home_query_count_constant(personas):
 
 
 def test_it_lists_the_policy_with_lead_units(personas):
-    response = personas.client("anonymous").get("/policy/")
+    response = personas.client("anonymous", language="zh-hans").get("/policy/")
     html = response.content.decode()
     assert response.status_code == 200
     row = html.split('data-clause="二(七)"')[1].split("</tr>")[0]

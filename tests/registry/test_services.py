@@ -205,4 +205,11 @@ def test_it_explains_an_illegal_transition_in_the_users_language(personas):
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc_info:
         services.change_unit_status(personas.department, personas.unit_a, "planned", effective_on=dt.date(2024, 6, 1))
     message = errors_of(exc_info)["status"][0]
-    assert "→" in message and "Operating" not in message
+    assert "运行" in message and "Operating" not in message
+
+
+def test_it_names_the_field_when_a_required_reference_is_cleared(personas):
+    for update, obj in ((services.update_enterprise, personas.enterprise_a), (services.update_plant, personas.plant_a)):
+        with pytest.raises(ValidationError) as exc_info:
+            update(personas.city, obj, {"division": None})
+        assert "division" in errors_of(exc_info)

@@ -74,7 +74,7 @@ def test_it_redirects_anonymous_visitors_to_sign_in(personas):
 
 
 def test_it_lists_enterprises_with_their_figures(personas):
-    response = personas.client("department").get(reverse("registry:enterprise-list"))
+    response = personas.client("department", language="zh-hans").get(reverse("registry:enterprise-list"))
     body = html(response)
     assert list_names(response) == {ENT_A, ENT_B}
     row = body[body.index(ENT_A) :].split("</tr>")[0]
@@ -258,7 +258,9 @@ def test_it_shows_the_city_its_own_rows_only(personas):
 def test_it_shows_an_enterprise_with_plants_units_map_and_history(personas):
     p = personas
     services.update_enterprise(p.department, p.enterprise_a, {"contact_person": "王工"}, reason="年度核对")
-    response = p.client("department").get(reverse("registry:enterprise-detail", args=[p.enterprise_a.pk]))
+    response = p.client("department", language="zh-hans").get(
+        reverse("registry:enterprise-detail", args=[p.enterprise_a.pk])
+    )
     body = html(response)
     assert "一厂" in body and "皮江法炼镁一线" in body and '50000<span class="ys-unit">' in body
     assert 'badge text-bg-success">' in body  # the operating unit's status colour

@@ -21,7 +21,7 @@ def revoke_token(actor, token: ApiToken, reason: str = "") -> ApiToken:
         row.save(update_fields=["revoked_at"])
         audit.record(
             actor,
-            AuditEvent.Action.UPDATE,
+            AuditEvent.Action.TOKEN_REVOKED,
             row,
             before=before,
             after={**before, "revoked_at": row.revoked_at.isoformat()},

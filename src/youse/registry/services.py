@@ -168,7 +168,7 @@ def update_enterprise(actor, enterprise: Enterprise, changes: dict, reason: str 
         ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
         before = audit.snapshot(ent)
         _apply(ent, changes, ENTERPRISE_FIELDS)
-        if "division" in changes:
+        if "division" in changes and ent.division_id:
             _require_division_in_scope(actor, ent.division, "registry.edit")
         _validate(ent, _enterprise_errors(ent))
         after = audit.snapshot(ent)
@@ -220,7 +220,7 @@ def update_plant(actor, plant: Plant, changes: dict, reason: str = "") -> Plant:
         obj = Plant.objects.select_for_update().get(pk=plant.pk)
         before = audit.snapshot(obj)
         _apply(obj, changes, PLANT_FIELDS)
-        if "division" in changes:
+        if "division" in changes and obj.division_id:
             _require_division_in_scope(actor, obj.division, "registry.edit")
         _validate(obj, _coordinate_errors(obj))
         after = audit.snapshot(obj)

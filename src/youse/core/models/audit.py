@@ -25,6 +25,7 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
         TOKEN = "token", _("API token issued")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
