@@ -58,3 +58,11 @@ def test_it_requires_csrf_on_sign_in(db):
 
     client = Client(enforce_csrf_checks=True)
     assert client.post("/accounts/login/", {"username": "x", "password": "y"}).status_code == 403
+
+
+def test_it_speaks_chinese_to_an_english_browser_until_switched(client, db):
+    html = client.get("/policy/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "有色金属产业监测调控平台" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/policy/"})
+    html = client.get("/policy/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Nonferrous Metals Industry Monitoring and Regulation Platform" in html

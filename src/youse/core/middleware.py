@@ -19,3 +19,17 @@ class AuditChannelMiddleware:
             name = AuditEvent.Channel.ADMIN
         with audit.channel(name, client_addr(request)):
             return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """The platform speaks Chinese unless the user chose English with the language switch (a cookie).
+
+    The browser's Accept-Language is set by the operating system, not by the reader: an official on an
+    English-language system still expects the province's platform in Chinese. So only the switch decides."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -605,7 +605,9 @@ def plant_map(request: HttpRequest) -> HttpResponse:
         "registry/plant_map.html",
         {
             "filters": filters,
+            # The map shows every plant; the table under it (the same data, readable without JS) pages.
             "plants": rows,
+            "page": _page(request, rows),
             "located": len(points),
             "legend": legend,
             "region_rows": region_rows,
