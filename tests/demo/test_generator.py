@@ -135,3 +135,29 @@ def test_it_refuses_a_second_run_and_writes_nothing(db, demo):
     with pytest.raises(DemoRefused, match="already holds"):
         build(43, 1)
     assert (Enterprise.objects.count(), AuditEvent.objects.count(), DemoDataset.objects.count()) == before
+
+
+def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(db, demo, client, settings):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from tests.core.test_persona_matrix import PAGES
+
+    cache.clear()  # the synthetic-data flag is cached
+    settings.DEBUG = True  # demo personas' sessions hold only while DEBUG is on
+    client.force_login(User.objects.get(username="gxt"))
+    first = {
+        "enterprise": Enterprise.objects.order_by("pk").first(),
+        "plant": Plant.objects.order_by("pk").first(),
+        "unit": ProductionUnit.objects.exclude(status="exited").order_by("pk").first(),
+    }
+    rendered = 0
+    for name, (kind, targets) in PAGES.items():
+        expected = next(iter(targets.values()))["department"]
+        if expected != 200 or name in ("healthz",):
+            continue
+        response = client.get(reverse(name, args=[first[kind].pk] if kind else []))
+        assert response.status_code == 200, name
+        assert "示例数据" in response.content.decode(), f"{name} does not say the data are synthetic"
+        rendered += 1
+    assert rendered >= 15
