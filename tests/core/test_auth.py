@@ -66,3 +66,10 @@ def test_it_speaks_chinese_to_an_english_browser_until_switched(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/policy/"})
     html = client.get("/policy/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "Nonferrous Metals Industry Monitoring and Regulation Platform" in html
+
+
+def test_it_lets_api_clients_choose_their_language(client, db):
+    english = client.get("/api/v1/registry/enterprises", HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = client.get("/api/v1/registry/enterprises").json()
+    assert english["detail"] != chinese["detail"]
+    assert english["detail"].isascii() and not chinese["detail"].isascii()

@@ -25,11 +25,13 @@ class ChineseFirstMiddleware:
     """The platform speaks Chinese unless the user chose English with the language switch (a cookie).
 
     The browser's Accept-Language is set by the operating system, not by the reader: an official on an
-    English-language system still expects the province's platform in Chinese. So only the switch decides."""
+    English-language system still expects the province's platform in Chinese. So only the switch decides.
+    API clients are programs whose Accept-Language is a deliberate choice: they keep it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
