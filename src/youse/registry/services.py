@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from youse.core import audit, scopes
@@ -304,7 +304,7 @@ def _transition_message(current: str, target: str) -> str:
     return _("%(current)s → %(target)s is not allowed; from %(current)s the unit may become: %(allowed)s.") % {
         "current": labels[cur],
         "target": labels[tgt],
-        "allowed": ", ".join(allowed),
+        "allowed": ("、" if (translation.get_language() or "").startswith("zh") else ", ").join(allowed),
     }
 
 
