@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI for /api/v1/docs from the package's own files, never a CDN
     "youse.core",
     "youse.registry",
+    "youse.stats",
     "youse.demo",
 ]
 

@@ -23,6 +23,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "registry.edit_contact": frozenset({D, C, E}),
     "registry.change_status": frozenset({D, C}),
     "audit.search": frozenset({D}),
+    # Monthly statistical reports (stats): an enterprise files its own; a city files for and reviews its
+    # enterprises; the department accepts. Provincial units read the figures.
+    "stats.view": frozenset({D, U, C, E}),
+    "stats.file": frozenset({D, C, E}),
+    "stats.review": frozenset({D, C}),
+    "stats.accept": frozenset({D}),
+    "stats.manage_rules": frozenset({D}),
     "reference.view": frozenset({D, U, C, E}),
 }
 
