@@ -6,6 +6,7 @@ from youse.api import api
 urlpatterns = [
     path("", include("youse.core.urls")),
     path("registry/", include("youse.registry.urls")),
+    path("stats/", include("youse.stats.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

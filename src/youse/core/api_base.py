@@ -181,4 +181,7 @@ def build_api() -> NinjaAPI:
 
     api.add_router("/reference/", reference_router)
     api.add_router("/registry/", registry_router)
+    from youse.stats.api import router as stats_router
+
+    api.add_router("/stats/", stats_router)
     return api

@@ -196,6 +196,8 @@ class PolicyTarget(BilingualName, ReferenceRow):
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    # The plan's starting year: progress towards a target year is measured along the path from it.
+    base_year = models.PositiveSmallIntegerField(_("base year"), default=2015)
     per_year = models.BooleanField(_("holds every year"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 

@@ -1,0 +1,5 @@
+"""Monthly reports through the API, for enterprises' own systems."""
+
+from ninja import Router
+
+router = Router(tags=["stats"])

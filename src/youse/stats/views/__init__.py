@@ -1,0 +1,1 @@
+"""The statistics pages: reports (entry, review, import) and indicators (targets dashboard, warnings)."""

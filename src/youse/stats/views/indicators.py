@@ -1,0 +1,3 @@
+"""Indicator pages: the targets dashboard, drill-down, warnings."""
+
+urlpatterns: list = []
