@@ -38,8 +38,11 @@ def compound_growth(current: Decimal, base: Decimal, years: int) -> Decimal | No
     """Average annual (compound) growth in percent from a base-year figure over `years` years."""
     if not base or years <= 0 or not current:
         return None
-    rate = (float(current) / float(base)) ** (1 / years) - 1
-    return (Decimal(rate * 100)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    # Decimal throughout (not float): a rate that lies on a rounding boundary must round the same way
+    # in every recomputation.
+    ratio = Decimal(current) / Decimal(base)
+    rate = ratio ** (Decimal(1) / Decimal(years)) - 1
+    return (rate * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def utilisation(al_liquid_t: Decimal, capacity_tonne_days: Decimal, days_in_year: int) -> Decimal | None:
@@ -154,8 +157,10 @@ def parse_period(text: str) -> Period:
 def days_in_status(history: list[tuple[dt.date, str]], statuses: frozenset[str], start: dt.date, end: dt.date) -> int:
     """Days from `start` to `end` (inclusive) during which a unit held one of `statuses`.
 
-    `history` is the unit's status changes as (effective date, new status), in any order."""
-    changes = sorted(history)
+    `history` is the unit's status changes as (effective date, new status), in any order of dates;
+    changes on the same day keep the order given (the order they were recorded in), so the last one
+    recorded that day holds."""
+    changes = sorted(history, key=lambda change: change[0])
     total = 0
     for i, (since, status) in enumerate(changes):
         until = changes[i + 1][0] - dt.timedelta(days=1) if i + 1 < len(changes) else end
@@ -217,18 +222,24 @@ def check_target(
     base_value: Decimal | None = None,
     base_year: int = 2015,
     compound: bool = False,
+    final: bool = True,
 ) -> TargetCheck:
     """Status of a value against a target of 一(二).
 
     - A target that holds every year (aluminium utilisation ≥ 80%, growth ≥ 8%): met or off track.
     - A target for a year (value added 1000 亿元 in 2020): met or missed in and after that year; before
-      it, on track when the value reaches the path from the base year's value to the target."""
+      it, on track when the value reaches the path from the base year's value to the target.
+    - `final=False` for part of a year (a month, a quarter, a year to date): in the target year itself
+      the verdict stays on track / off track, as the year is not over."""
     if value is None:
         return TargetCheck(UNKNOWN, None, None)
     target = Decimal(target)
     if per_year or target_year is None:
         ok = meets(value, comparator, target)
         return TargetCheck(MET if ok else OFF_TRACK, target, value - target)
+    if year == target_year and not final:
+        ok = meets(value, comparator, target)
+        return TargetCheck(ON_TRACK if ok else OFF_TRACK, target, value - target)
     if year >= target_year:
         ok = meets(value, comparator, target)
         return TargetCheck(MET if ok else MISSED, target, value - target)
