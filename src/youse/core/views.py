@@ -51,10 +51,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if not (user.is_authenticated and scopes.can(user, "registry.view")):
         return render(request, "core/landing.html", _reference_context())
     board = dashboard.build(user)
-    context = {"board": board}
+    context = {"board": board, "target_cards": _target_cards(user)}
     if board.scoped_to_enterprise is not None:
         context["own_units"] = dashboard.enterprise_units(user, board.scoped_to_enterprise)
     return render(request, "core/home.html", context)
+
+
+def _target_cards(user) -> list:
+    """The five targets of 一(二) above the registry figures (the department's home is its target
+    dashboard); the cards link to the statistics module."""
+    from youse.stats.views.indicators import target_cards
+
+    return target_cards(user)
 
 
 def policy(request: HttpRequest) -> HttpResponse:
