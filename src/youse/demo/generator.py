@@ -3,7 +3,8 @@
 `build()` draws the plan (plan.py), then creates the department persona, every enterprise, plant and
 production unit with its status history, the other personas, and finally the DemoDataset row that labels
 the database as synthetic. Every row goes through registry.services / core.services with the department
-persona as actor and the audit channel "demo", exactly as a person would make it.
+persona as actor and the audit channel "demo", exactly as a person would make it. Unless asked not to,
+it then files the monthly statistical reports (reports.py) through stats.services.
 
 The whole build is one transaction: a failure leaves the database as it was, so the next run starts
 again from an empty registry instead of refusing a half-built one."""
@@ -18,13 +19,15 @@ from django.utils import timezone
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
 from youse.demo import personas
-from youse.demo.catalogue import PERSONA_ENTERPRISES
+from youse.demo import reports as demo_reports
+from youse.demo.catalogue import LEADERS, PERSONA_ENTERPRISES
 from youse.demo.models import DemoDataset
 from youse.demo.places import ZONE_NAMES
 from youse.demo.plan import AS_OF, EnterprisePlan, plan
 from youse.demo.services import record_dataset
 from youse.registry import services as registry
 from youse.registry.models import Enterprise, Plant, ProductionUnit, UnitStatusChange
+from youse.stats.models import MonthlyReport
 
 Progress = Callable[[int, int], None]
 
@@ -135,12 +138,25 @@ def _write_enterprise(actor: User, p: EnterprisePlan, refs: _References) -> Ente
     return ent
 
 
-def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None) -> BuildResult:
-    """Build the synthetic data set; raises DemoRefused when the database already holds a registry."""
+def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, reports: bool = True) -> BuildResult:
+    """Build the synthetic data set; raises DemoRefused when the database already holds a registry.
+
+    `reports=False` leaves out the monthly statistical reports (the slowest step at large scales)."""
     started = time.perf_counter()
     # The data set is dated AS_OF; on a machine whose clock is earlier, status changes cannot be in the
     # future, so the plan is drawn as of today instead (names and codes do not depend on it).
-    plans = plan(seed, scale, as_of=min(AS_OF, timezone.localdate()))
+    today = timezone.localdate()
+    plans = plan(seed, scale, as_of=min(AS_OF, today))
+    months = demo_reports.report_months(today) if reports else []
+    total = len(plans) + len(months)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
     with audit.channel(AuditEvent.Channel.DEMO), transaction.atomic():
         why = refusal()
         if why:
@@ -148,10 +164,9 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None) -
         refs = _References()
         department = personas.create_department()
         by_key: dict[str, Enterprise] = {}
-        for done, p in enumerate(plans, start=1):
+        for p in plans:
             by_key[p.key] = _write_enterprise(department, p, refs)
-            if progress:
-                progress(done, len(plans))
+            step()
         users = personas.create_others(department, {k: by_key[v] for k, v in PERSONA_ENTERPRISES.items()})
         counts = {
             "enterprises": Enterprise.objects.count(),
@@ -160,5 +175,17 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None) -
             "status_changes": UnitStatusChange.objects.count(),
             "personas": 1 + len(users),
         }
+        if reports:
+            demo_reports.build(
+                department,
+                {u.username: u for u in [department, *users]},
+                {ent.pk: key for key, ent in by_key.items()},
+                {leader.key for leader in LEADERS},
+                seed,
+                scale,
+                today,
+                progress=step,
+            )
+        counts["reports"] = MonthlyReport.objects.count()
         dataset = record_dataset(department, seed, scale, counts)
     return BuildResult(dataset, time.perf_counter() - started)

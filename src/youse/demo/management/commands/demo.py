@@ -13,8 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=42, help="same seed and scale, same data (default 42)")
         parser.add_argument("--scale", type=int, default=1, help="about 200 × scale enterprises (default 1)")
+        parser.add_argument(
+            "--no-reports",
+            action="store_true",
+            help="leave out the monthly statistical reports",
+        )
 
-    def handle(self, *args, seed: int, scale: int, **options) -> None:
+    def handle(self, *args, seed: int, scale: int, no_reports: bool = False, **options) -> None:
         if scale < 1:
             raise CommandError("--scale must be at least 1")
         why = refusal()
@@ -23,7 +28,7 @@ class Command(BaseCommand):
         console = Console(file=self.stdout._out, stderr=False)
         try:
             with progress_bar(console, f"Synthetic data set (seed {seed}, scale {scale})") as update:
-                result = build(seed, scale, progress=update)
+                result = build(seed, scale, progress=update, reports=not no_reports)
         except DemoRefused as exc:
             raise CommandError(str(exc)) from None
         figures = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
