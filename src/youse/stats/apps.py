@@ -6,3 +6,6 @@ class StatsConfig(AppConfig):
     name = "youse.stats"
     label = "stats"
     verbose_name = _("Statistics: monthly reports, indicators, early warnings")
+
+    def ready(self) -> None:
+        from youse.stats import overdue  # noqa: F401  (registers the tick duty)
