@@ -35,7 +35,9 @@ def figures(va, revenue, **extra) -> dict:
 
 def accept(actor, enterprise, month: dt.date, figs: dict, lines: list[dict]) -> None:
     """File a report as accepted figures (the department's batch door)."""
-    result = services.file_reports(actor, [services.ReportInput(enterprise.pk, month, figs, lines)], status="accepted")
+    result = services.file_reports(
+        actor, [services.ReportInput(enterprise.pk, month, figs, lines)], status="accepted"
+    )
     assert not result.problems, [str(p) for _i, p in result.problems]
 
 
@@ -118,7 +120,10 @@ def test_it_cuts_by_city_base_and_metal_without_mixing_scopes(may):
     assert yulin["value_added"].scope.label == "Yulin"
     assert yulin["production_growth"].value == Decimal("16.7")  # 3500 / 3000
     assert baoji["production_growth"].value is None  # Baoji reported nothing a year earlier
-    assert (yulin["output_value_share"].value, baoji["output_value_share"].value) == (Decimal("87.5"), Decimal("12.5"))
+    assert (yulin["output_value_share"].value, baoji["output_value_share"].value) == (
+        Decimal("87.5"),
+        Decimal("12.5"),
+    )
     assert yulin["output_value_share_change"].value == Decimal("-12.5")  # 100 % of 2019-05
     assert yulin["value_added_growth"].value == Decimal("20.0")
     titanium = by_code(indicators.compute(MAY20, Scope("metal", "Ti")))
@@ -269,9 +274,11 @@ def _many(p, n: int, start: int = 0) -> None:
     inputs = []
     for i in range(start, start + n):
         city = ("610822", "610300")[i % 2]
-        ent = make_enterprise(p, f"查询计数企业{i}", f"91{city}MA1{i:06d}", city, ("yulin-almg", "baoji-ti")[i % 2])
-        data = {"name": "线", "metal": "Mg", "stage": "smelting", "product": "原镁", "design_capacity": "50000",
-                "capacity_unit": "t/a"}  # fmt: skip
+        ent = make_enterprise(
+            p, f"查询计数企业{i}", f"91{city}MA1{i:06d}", city, ("yulin-almg", "baoji-ti")[i % 2]
+        )
+        data = {"name": "线", "metal": "Mg", "stage": "smelting", "product": "原镁",
+                "design_capacity": "50000", "capacity_unit": "t/a"}  # fmt: skip
         unit = make_unit(p, ent, city, data, dt.date(2019, 1, 1))
         inputs.append(services.ReportInput(ent.pk, MAY20.start, figures(100, 500), [
             {"unit": unit.pk, "output_t": "100", "output_value": "400"}
@@ -293,7 +300,9 @@ def _count(fn) -> int:
         lambda: indicators.compute(MAY20, Scope("base", "baoji-ti")),
         lambda: indicators.across("production_growth", MAY20, "city"),
         lambda: indicators.across("value_added", MAY20, "enterprise"),
-        lambda: indicators.series("deep_processing_share", Scope(), [Period("month", 2020, m) for m in range(1, 13)]),
+        lambda: indicators.series(
+            "deep_processing_share", Scope(), [Period("month", 2020, m) for m in range(1, 13)]
+        ),
     ],
 )
 def test_it_uses_as_many_queries_for_ten_enterprises_as_for_two(personas, call):

@@ -132,7 +132,8 @@ def rows(period) -> tuple[list[dict], dict[str, int]]:
                 "enterprise": r[rev + "enterprise__name"],
                 "credit_code": r[rev + "enterprise__credit_code"],
                 "city_code": _city(
-                    r[rev + "enterprise__division__prefecture__code"], r[rev + "enterprise__division__prefecture_id"]
+                    r[rev + "enterprise__division__prefecture__code"],
+                    r[rev + "enterprise__division__prefecture_id"],
                 ),
                 "base_code": _s(r[rev + "enterprise__base__code"]),
                 "revision": r["revision__number"],
@@ -185,7 +186,9 @@ def rows(period) -> tuple[list[dict], dict[str, int]]:
                 ),
                 "base_code": _s(u["plant__enterprise__base__code"]),
                 "unit_id": u["pk"],
-                "unit_city_code": _city(u["plant__division__prefecture__code"], u["plant__division__prefecture_id"]),
+                "unit_city_code": _city(
+                    u["plant__division__prefecture__code"], u["plant__division__prefecture_id"]
+                ),
                 "unit_base_code": _s(u["plant__base__code"]),
                 "metal": u["metal__code"],
                 "stage": u["stage__code"],
@@ -201,7 +204,9 @@ def rows(period) -> tuple[list[dict], dict[str, int]]:
         .values_list("unit_id", "effective_on", "to_status")
     )
     for unit_id, on, status in changes:
-        out.append({"record": "unit_status", "unit_id": unit_id, "effective_on": on.isoformat(), "status": status})
+        out.append(
+            {"record": "unit_status", "unit_id": unit_id, "effective_on": on.isoformat(), "status": status}
+        )
         counts["unit_status"] += 1
     years = sorted({m.year for m in months})
     for year, province, revenue in (
@@ -222,7 +227,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--period", required=True, help="2020, 2020-06, 2020Q2 or 2020-06-ytd")
-        parser.add_argument("--csv", action="store_true", help="CSV output (the only format, and the default)")
+        parser.add_argument(
+            "--csv", action="store_true", help="CSV output (the only format, and the default)"
+        )
         parser.add_argument("--out", help="write to this file (UTF-8 with BOM, for Excel) instead of stdout")
 
     def handle(self, *args, **options) -> None:

@@ -8,7 +8,13 @@ from youse.stats import indicators
 from youse.stats.rules import PeriodError, parse_period
 from youse.stats.types import Scope, ScopeError
 
-STATUS_TEXT = {"met": "met", "on_track": "on track", "off_track": "off track", "missed": "missed", "unknown": "—"}
+STATUS_TEXT = {
+    "met": "met",
+    "on_track": "on track",
+    "off_track": "off track",
+    "missed": "missed",
+    "unknown": "—",
+}
 
 
 class Command(BaseCommand):
