@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -348,6 +349,10 @@ class _Parser:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
             return
         self.result.rows += 1
+        # Every number is read first, so that a bad cell is named even in a row with other errors.
+        numbers = {
+            code: self._value(v, number, code) for code, v in values.items() if BY_CODE[code].kind == "number"
+        }
         code_text = _text(values.get("credit_code")).upper()
         month_value = values.get("month")
         enterprise_id = self.enterprises.get(code_text)
@@ -379,7 +384,7 @@ class _Parser:
         for code in ENTERPRISE_FIELDS:
             if code not in values:
                 continue
-            value = self._value(values[code], number, code)
+            value = numbers[code]
             if value is _BAD:
                 group.figure_rows.setdefault(code, number)
                 group.figures.setdefault(code, values[code])
@@ -437,7 +442,7 @@ class _Parser:
         group.units[unit_id] = number
         line: dict = {"unit": unit_id}
         for code, raw in line_values.items():
-            value = self._value(raw, number, code)
+            value = numbers[code]
             # A bad cell travels as text: the service's own "not a number" is then dropped as a repeat.
             line[code] = raw if value is _BAD else value
         group.lines.append(line)
@@ -490,11 +495,8 @@ def parse(user, data: bytes, name: str, progress: Callable[[int, int | None], No
 
 
 def too_large_message(size: int) -> str:
-    message = _("The file has %(size).1f MB; at most %(limit).0f MB can be imported at once: split it.")
-    return message % {
-        "size": size / 1024 / 1024,
-        "limit": max_upload_bytes() / 1024 / 1024,
-    }
+    message = _("The file has %(size)s; at most %(limit)s can be imported at once: split it.")
+    return message % {"size": filesizeformat(size), "limit": filesizeformat(max_upload_bytes())}
 
 
 # --- Importing -------------------------------------------------------------------------------------
