@@ -284,7 +284,9 @@ class Card:
         lower_is_better = bool(iv and iv.comparator in ("lt", "lte", "rank_lte"))
         if unit == "%":
             lo = min(0.0, value or 0.0, (target or 0.0) - 10)
-            hi = max(100.0 if self.code != "production_growth" else 20.0, (value or 0) * 1.1, (target or 0) * 1.5)
+            # Shares fill 0–100%; growth rates a range around the target.
+            floor = 100.0 if self.code != "production_growth" else max(20.0, (target or 0) * 2)
+            hi = max(floor, (value or 0) * 1.1)
         elif lower_is_better:  # a rank: 1 is best, 31 provinces
             lo, hi = 1.0, 31.0
         else:
@@ -980,29 +982,38 @@ def warnings(request: HttpRequest) -> HttpResponse:
     return render(request, "stats/warnings.html", context)
 
 
-@login_required
-@require_POST
-def warning_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _warning_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     warning = scopes.get_visible_or_404(request.user, EarlyWarning, pk=pk)
     reason = request.POST.get("reason", "")
     try:
         if action == "acknowledge":
             warning_services.acknowledge_warning(request.user, warning, reason)
             messages.success(request, _("Warning acknowledged."))
-        elif action == "clear":
+        else:
             warning_services.clear_warning(request.user, warning, reason)
             messages.success(request, _("Warning cleared."))
-        else:
-            raise Http404("no such action")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     back = request.POST.get("next", "")
     return redirect(back if back.startswith("/stats/") else reverse("stats:warnings"))
 
 
+@login_required
+@require_POST
+def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _warning_action(request, pk, "acknowledge")
+
+
+@login_required
+@require_POST
+def warning_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    return _warning_action(request, pk, "clear")
+
+
 urlpatterns = [
     path("", dashboard, name="indicators"),
     path("aluminium/", aluminium, name="aluminium"),
     path("warnings/", warnings, name="warnings"),
-    path("warnings/<int:pk>/<slug:action>/", warning_action, name="warning-action"),
+    path("warnings/<int:pk>/acknowledge/", warning_acknowledge, name="warning-acknowledge"),
+    path("warnings/<int:pk>/clear/", warning_clear, name="warning-clear"),
 ]
