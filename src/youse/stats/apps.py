@@ -8,4 +8,4 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics: monthly reports, indicators, early warnings")
 
     def ready(self) -> None:
-        from youse.stats import overdue  # noqa: F401  (registers the tick duty)
+        from youse.stats import overdue, warnings  # noqa: F401  (register their tick duties)
