@@ -1,10 +1,10 @@
 """`youse up` (behind `make run`): the whole platform on one machine with one command.
 
 Migrates the database, builds the synthetic data set when the registry is empty, then starts the
-platform's processes as children and supervises them: the web server now; the worker, the ticker, the
-HJ 212 gateway and the simulator join `processes()` as later modules add them. Ctrl-C (SIGINT) or
-SIGTERM stops every child it started; if a child dies on its own, the others are stopped too, so
-nothing is left running half-way."""
+platform's processes as children and supervises them: the web server and the ticker (`youse tick`
+every minute) now; the worker, the HJ 212 gateway and the simulator join `processes()` as later
+modules add them. Ctrl-C (SIGINT) or SIGTERM stops every child it started; if a child dies on its
+own, the others are stopped too, so nothing is left running half-way."""
 
 import contextlib
 import os
@@ -30,6 +30,7 @@ from youse.demo.progress import progress_bar
 from youse.registry.models import Enterprise
 
 DEMO_SEED, DEMO_SCALE = 42, 1
+TICK_EVERY = 60  # seconds between two runs of `youse tick`
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -47,10 +48,23 @@ def youse_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "youse.cli", *args]
 
 
-def processes(host: str, port: int, *, reload: bool = False) -> list[ChildProcess]:
+# The ticker: a plain loop that runs `youse tick` in a fresh process every TICK_EVERY seconds, as cron or a
+# systemd timer does in production. A failing duty makes that one run fail, not the loop; stopping the
+# loop's process group stops a tick under way too.
+TICK_LOOP = """
+import subprocess, sys, time
+while True:
+    started = time.monotonic()
+    subprocess.run(sys.argv[1:], check=False)
+    time.sleep(max(1.0, {every} - (time.monotonic() - started)))
+"""
+
+
+def processes(host: str, port: int, *, reload: bool = False, tick_every: int = TICK_EVERY) -> list[ChildProcess]:
     """Every process of the platform, in start order. Later modules append theirs here."""
     web = youse_command("runserver", f"{host}:{port}", *([] if reload else ["--noreload"]))
-    return [ChildProcess("web", web)]
+    ticker = [sys.executable, "-c", TICK_LOOP.format(every=tick_every), *youse_command("tick")]
+    return [ChildProcess("web", web), ChildProcess("ticker", ticker)]
 
 
 class Supervisor:
