@@ -8,6 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+# Translation marks only: messages are shown in the reader's language. No ORM, no I/O here.
+from django.utils.translation import gettext as _
+
 ENTERPRISE_FIGURES = {
     # field: (unit, may be negative)
     "value_added": ("万元", False),
@@ -65,9 +68,9 @@ def number(value: object) -> Decimal | None:
     try:
         result = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ValueError(f"not a number: {value!r}") from None
+        raise ValueError(_("not a number: %(value)s") % {"value": repr(value)}) from None
     if not result.is_finite():
-        raise ValueError(f"not a number: {value!r}")
+        raise ValueError(_("not a number: %(value)s") % {"value": repr(value)})
     return result
 
 
@@ -86,9 +89,11 @@ def check_report(
     """Parse and check a report. Returns the parsed figures, the parsed lines and every problem found."""
     problems: list[Problem] = []
     if period.day != 1:
-        problems.append(Problem("period", "a report covers a calendar month: give its first day"))
+        problems.append(Problem("period", _("a report covers a calendar month: give its first day")))
     if period > today.replace(day=1):
-        problems.append(Problem("period", f"{period:%Y-%m} has not begun: a report covers a past month"))
+        problems.append(
+            Problem("period", _("%(month)s has not begun: a report covers a past month") % {"month": f"{period:%Y-%m}"})
+        )
     parsed: dict[str, Decimal | None] = {}
     for field, (unit, signed) in ENTERPRISE_FIGURES.items():
         try:
@@ -97,12 +102,14 @@ def check_report(
             problems.append(Problem(field, str(exc)))
             continue
         if value is None and field in REQUIRED_FIGURES:
-            problems.append(Problem(field, f"required ({unit})"))
+            problems.append(Problem(field, _("required (%(unit)s)") % {"unit": unit}))
         elif value is not None and value < 0 and not signed:
-            problems.append(Problem(field, f"cannot be negative ({value} {unit})"))
+            problems.append(
+                Problem(field, _("cannot be negative (%(value)s %(unit)s)") % {"value": value, "unit": unit})
+            )
         parsed[field] = value
     if parsed.get("employees") is not None and parsed["employees"] != parsed["employees"].to_integral_value():
-        problems.append(Problem("employees", "a whole number of people"))
+        problems.append(Problem("employees", _("a whole number of people")))
 
     parsed_lines: list[dict[str, object]] = []
     seen: set[int] = set()
@@ -112,9 +119,9 @@ def check_report(
         unit_id = line.get("unit")
         unit = units.get(unit_id) if isinstance(unit_id, int) else None
         if unit is None or unit.enterprise_id != enterprise_id:
-            problems.append(Problem("unit", f"no production unit {unit_id} of this enterprise", i))
+            problems.append(Problem("unit", _("no production unit %(unit)s of this enterprise") % {"unit": unit_id}, i))
         elif unit_id in seen:
-            problems.append(Problem("unit", f"{unit.name} is reported twice", i))
+            problems.append(Problem("unit", _("%(unit)s is reported twice") % {"unit": unit.name}, i))
         else:
             seen.add(unit_id)
         out["unit"] = unit_id
@@ -125,11 +132,13 @@ def check_report(
                 problems.append(Problem(field, str(exc), i))
                 continue
             if value is not None and value < 0:
-                problems.append(Problem(field, f"cannot be negative ({value} {u})", i))
+                problems.append(
+                    Problem(field, _("cannot be negative (%(value)s %(unit)s)") % {"value": value, "unit": u}, i)
+                )
             out[field] = value
         for field in ("output_t", "output_value"):
             if out.get(field) is None and not any(p.line == i and p.field == field for p in problems):
-                problems.append(Problem(field, f"required ({LINE_FIGURES[field][0]})", i))
+                problems.append(Problem(field, _("required (%(unit)s)") % {"unit": LINE_FIGURES[field][0]}, i))
         if unit is not None:
             problems.extend(_check_line(period, out, unit, i))
         if isinstance(out.get("output_value"), Decimal):
@@ -138,7 +147,11 @@ def check_report(
     va = parsed.get("value_added")
     if lines and va is not None and total_value and va > total_value:
         problems.append(
-            Problem("value_added", f"value added {va} 万元 exceeds the output value of the lines ({total_value} 万元)")
+            Problem(
+                "value_added",
+                _("value added %(va)s 万元 exceeds the output value of the lines (%(total)s 万元)")
+                % {"va": va, "total": total_value},
+            )
         )
     return parsed, parsed_lines, problems
 
@@ -147,7 +160,13 @@ def _check_line(period: dt.date, line: dict[str, object], unit: UnitFacts, i: in
     problems = []
     output = line.get("output_t")
     if not unit.operating_or_idle and isinstance(output, Decimal) and output > 0:
-        problems.append(Problem("output_t", f"{unit.name} was not operating in {period:%Y-%m}", i))
+        problems.append(
+            Problem(
+                "output_t",
+                _("%(unit)s was not operating in %(month)s") % {"unit": unit.name, "month": f"{period:%Y-%m}"},
+                i,
+            )
+        )
     if unit.annual_capacity_t and isinstance(output, Decimal):
         monthly = unit.annual_capacity_t * month_days(period) / (366 if calendar.isleap(period.year) else 365)
         limit = (monthly * CAPACITY_TOLERANCE).quantize(Decimal("0.001"))
@@ -155,7 +174,12 @@ def _check_line(period: dt.date, line: dict[str, object], unit: UnitFacts, i: in
         if isinstance(checked, Decimal) and checked > limit:
             field = "al_liquid_t" if checked is line.get("al_liquid_t") else "output_t"
             problems.append(
-                Problem(field, f"{checked} t exceeds what {unit.name} can make in the month ({limit} t at most)", i)
+                Problem(
+                    field,
+                    _("%(amount)s t exceeds what %(unit)s can make in the month (%(limit)s t at most)")
+                    % {"amount": checked, "unit": unit.name, "limit": limit},
+                    i,
+                )
             )
     if unit.electrolysis:
         for field in ("ac_kwh_per_t", "ac_total_kwh_per_t"):
@@ -164,7 +188,8 @@ def _check_line(period: dt.date, line: dict[str, object], unit: UnitFacts, i: in
                 problems.append(
                     Problem(
                         field,
-                        f"{value} kWh/t is outside what electrolysis can use ({AC_KWH_RANGE[0]}–{AC_KWH_RANGE[1]})",
+                        _("%(value)s kWh/t is outside what electrolysis can use (%(low)s–%(high)s)")
+                        % {"value": value, "low": AC_KWH_RANGE[0], "high": AC_KWH_RANGE[1]},
                         i,
                     )
                 )
@@ -173,9 +198,11 @@ def _check_line(period: dt.date, line: dict[str, object], unit: UnitFacts, i: in
             and line["al_liquid_t"] > 0
             and line.get("ac_total_kwh_per_t") is None
         ):
-            problems.append(Problem("ac_total_kwh_per_t", "required for an electrolysis line with output", i))
+            problems.append(Problem("ac_total_kwh_per_t", _("required for an electrolysis line with output"), i))
     else:
         for field in ("al_liquid_t", "ac_kwh_per_t", "ac_total_kwh_per_t"):
             if line.get(field) is not None:
-                problems.append(Problem(field, f"only for electrolytic aluminium lines, not {unit.name}", i))
+                problems.append(
+                    Problem(field, _("only for electrolytic aluminium lines, not %(unit)s") % {"unit": unit.name}, i)
+                )
     return problems

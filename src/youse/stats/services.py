@@ -286,12 +286,20 @@ def file_reports(actor, inputs: list[ReportInput], *, status: str = S.SUBMITTED,
         key = (item.enterprise_id, item.period)
         if item.enterprise_id not in visible:
             result.problems.append(
-                (item, checks.Problem("enterprise", f"no enterprise {item.enterprise_id} in your scope"))
+                (
+                    item,
+                    checks.Problem("enterprise", _("no enterprise %(id)s in your scope") % {"id": item.enterprise_id}),
+                )
             )
             continue
         if key in seen:
             result.problems.append(
-                (item, checks.Problem("period", f"{item.period:%Y-%m} is given twice for this enterprise"))
+                (
+                    item,
+                    checks.Problem(
+                        "period", _("%(month)s is given twice for this enterprise") % {"month": f"{item.period:%Y-%m}"}
+                    ),
+                )
             )
             continue
         seen.add(key)
@@ -300,7 +308,11 @@ def file_reports(actor, inputs: list[ReportInput], *, status: str = S.SUBMITTED,
             result.problems.append(
                 (
                     item,
-                    checks.Problem("period", f"the report for {item.period:%Y-%m} is {old.status}: correct it instead"),
+                    checks.Problem(
+                        "period",
+                        _("the report for %(month)s is %(status)s: correct it instead")
+                        % {"month": f"{item.period:%Y-%m}", "status": old.get_status_display()},
+                    ),
                 )
             )
             continue
