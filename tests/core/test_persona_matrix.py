@@ -47,6 +47,22 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "registry:unit-detail": ("unit", {"a": VIEW_A, "b": VIEW_B}),
     "registry:unit-edit": ("unit", {"a": EDIT_A, "b": EDIT_B}),
     "registry:unit-transition": ("unit", {"a": POST_ONLY_A}),
+    # Statistics: reports of enterprise A and B (submitted), early warnings of Yulin (a) and Baoji (b).
+    "stats:indicators": (None, {None: SIGNED_IN}),
+    "stats:aluminium": (None, {None: row(200, 200, 200, 403, 403, 302)}),
+    "stats:warnings": (None, {None: SIGNED_IN}),
+    "stats:warning-acknowledge": ("warning", {"a": POST_ONLY_A}),
+    "stats:warning-clear": ("warning", {"a": POST_ONLY_A}),
+    "stats:report-list": (None, {None: SIGNED_IN}),
+    "stats:report-new": (None, {None: row(200, 403, 200, 200, 200, 302)}),
+    "stats:report-template": (None, {None: row(200, 403, 200, 200, 200, 302)}),
+    "stats:report-import": (None, {None: row(200, 403, 200, 200, 200, 302)}),
+    "stats:report-detail": ("report", {"a": VIEW_A, "b": VIEW_B}),
+    "stats:report-edit": ("report", {"a": row(200, 403, 200, 200, 404, 302), "b": row(200, 403, 404, 404, 200, 302)}),
+    "stats:report-submit": ("report", {"a": POST_ONLY_A}),
+    "stats:report-accept": ("report", {"a": POST_ONLY_A}),
+    "stats:report-return": ("report", {"a": POST_ONLY_A}),
+    "stats:report-correction": ("report", {"a": POST_ONLY_A}),
 }
 
 # Not pages of the platform's own: Django's admin (staff only, tested in test_admin), the API (its own
@@ -96,12 +112,49 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, name, target, pers
             ("plant", "b"): personas.plant_b,
             ("unit", "a"): personas.unit_a,
             ("unit", "b"): personas.unit_b,
-        }[(kind, target)]
+        }.get((kind, target)) or _stats_object(personas, kind, target)
         args = [obj.pk]
     response = personas.client(persona).get(reverse(name, args=args))
     assert response.status_code == status, f"{name} {target} as {persona}"
     if status == 302 and persona == "anonymous" and name != "login":
         assert response["Location"].startswith(reverse("login"))
+
+
+def _stats_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from youse.core.models import Division
+    from youse.stats import services
+    from youse.stats.models import EarlyWarning, WarningRule
+
+    if kind == "report":
+        enterprise, unit, user = {
+            "a": (personas.enterprise_a, personas.unit_a, personas.ent_a),
+            "b": (personas.enterprise_b, personas.unit_b, personas.ent_b),
+        }[target]
+        figures = {
+            "value_added": "10",
+            "revenue": "50",
+            "profit": "1",
+            "energy_tce": "5",
+            "electricity_kwh": "100",
+            "employees": 10,
+        }
+        report = services.save_report(
+            user, enterprise, dt.date(2024, 5, 1), figures, [{"unit": unit.pk, "output_t": "100", "output_value": "60"}]
+        )
+        return report
+    city = Division.objects.get(code={"a": "610800", "b": "610300"}[target])
+    rule = WarningRule.objects.filter(scope_kind="city").first()
+    return EarlyWarning.objects.create(
+        rule=rule,
+        scope_kind="city",
+        scope_code=city.code,
+        scope_label=city.name,
+        period="2024-05",
+        message="test",
+        division=city,
+    )
 
 
 def test_it_shows_each_persona_only_its_own_enterprises_in_lists(personas):
