@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -124,6 +125,9 @@ class Personas:
 def _fast_hashing_and_english_messages(settings):
     # Password hashing at full strength costs a second per persona set; tests do not measure it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test starts with an empty cache: flags cached by one test (synthetic data loaded, sign-in
+    # throttles) must not leak into the next.
+    cache.clear()
     # Service-level tests match English messages; pages pick the language per request as usual.
     with translation.override("en"):
         yield

@@ -118,6 +118,9 @@ AUTH_PASSWORD_VALIDATORS = [
 YOUSE_LOGIN_ATTEMPTS = int(os.environ.get("YOUSE_LOGIN_ATTEMPTS", "5"))
 YOUSE_LOGIN_WINDOW_SECONDS = int(os.environ.get("YOUSE_LOGIN_WINDOW_SECONDS", "900"))
 
+# Monthly statistical reports are due by this day of the following month (stats/overdue.py).
+YOUSE_REPORT_DEADLINE_DAY = int(os.environ.get("YOUSE_REPORT_DEADLINE_DAY", "10"))
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache"
