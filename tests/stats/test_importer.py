@@ -111,12 +111,8 @@ def test_it_round_trips_the_template_from_download_to_reports(personas):
     assert report.current.lines.get().output_t == Decimal("3500")
     assert AuditEvent.objects.filter(object_id=str(report.pk), channel="import").exists()
     # The template for the same month now carries the filed figures.
-    again = load_workbook(
-        io.BytesIO(client.get(reverse("stats:report-template"), {"month": "2024-05"}).content)
-    )
-    values = {
-        r[CODES.index("unit_id")]: r for r in again[importer.SHEET].iter_rows(min_row=3, values_only=True)
-    }
+    again = load_workbook(io.BytesIO(client.get(reverse("stats:report-template"), {"month": "2024-05"}).content))
+    values = {r[CODES.index("unit_id")]: r for r in again[importer.SHEET].iter_rows(min_row=3, values_only=True)}
     assert values[p.unit_a.pk][CODES.index("output_value")] == 6300
 
 
@@ -129,9 +125,7 @@ def test_it_prefills_only_the_enterprises_a_user_files_for(personas):
 def test_it_imports_a_csv_with_or_without_bom(personas):
     p = personas
     for bom in (True, False):
-        result = importer.import_file(
-            p.department, csv_bytes(good_rows(p), bom=bom), "reports.csv", status="draft"
-        )
+        result = importer.import_file(p.department, csv_bytes(good_rows(p), bom=bom), "reports.csv", status="draft")
         assert result.errors == [] and result.reports == 2
     # The second import replaced the first one's drafts.
     assert result.replaced == 2 and MonthlyReport.objects.count() == 2
@@ -228,9 +222,7 @@ def test_it_refuses_a_unit_column_in_another_unit(personas):
     labels = list(LABELS)
     labels[CODES.index("output_value")] = "产值 (元)"
     result = importer.import_file(p.department, workbook(good_rows(p), labels=labels), "yuan.xlsx")
-    assert [(e.row, e.column, e.letter) for e in result.errors] == [
-        (2, "output_value", letter("output_value"))
-    ]
+    assert [(e.row, e.column, e.letter) for e in result.errors] == [(2, "output_value", letter("output_value"))]
     assert "万元" in result.errors[0].message and not MonthlyReport.objects.exists()
 
 
@@ -302,9 +294,7 @@ def test_it_exits_with_status_1_and_one_line_per_error(personas, tmp_path, capsy
     assert not MonthlyReport.objects.exists()
 
 
-def test_it_checks_without_importing_on_a_dry_run_and_refuses_acceptance_to_a_city(
-    personas, tmp_path, capsys
-):
+def test_it_checks_without_importing_on_a_dry_run_and_refuses_acceptance_to_a_city(personas, tmp_path, capsys):
     p = personas
     path = tmp_path / "reports.csv"
     path.write_bytes(csv_bytes(good_rows(p)))

@@ -40,12 +40,8 @@ class World:
         since = dt.date(2014, 1, 1)
         yl = make_enterprise(p, "榆林示范铝业有限公司", "91610881MA0000011", "610881", "yulin-almg")
         self.al1 = make_unit(p, yl, "610881", electrolysis("365000"), since, base="yulin-almg")
-        self.al2 = make_unit(
-            p, yl, "610881", electrolysis("120000"), dt.date(2018, 1, 1), "construction", "yulin-almg"
-        )
-        self.sheet = make_unit(
-            p, yl, "610881", _unit("板带线", "Al", "deep_processing", "铝合金板带", "60000"), since
-        )
+        self.al2 = make_unit(p, yl, "610881", electrolysis("120000"), dt.date(2018, 1, 1), "construction", "yulin-almg")
+        self.sheet = make_unit(p, yl, "610881", _unit("板带线", "Al", "deep_processing", "铝合金板带", "60000"), since)
         registry.change_unit_status(d, self.al2, "operating", effective_on=dt.date(2019, 6, 15))
         registry.change_unit_status(d, self.al1, "idle", effective_on=dt.date(2020, 7, 1))
         registry.change_unit_status(
@@ -55,9 +51,7 @@ class World:
         xa = make_enterprise(p, "西安示范有色集团有限公司", "91610100MA0000012", "610100")
         self.al3 = make_unit(p, xa, "610822", electrolysis("200000"), since, base="yulin-almg")
         bj = make_enterprise(p, "宝鸡示范钛工业有限公司", "91610300MA0000013", "610300", "baoji-ti")
-        self.sponge = make_unit(
-            p, bj, "610300", _unit("海绵钛线", "Ti", "smelting", "海绵钛", "12000"), since
-        )
+        self.sponge = make_unit(p, bj, "610300", _unit("海绵钛线", "Ti", "smelting", "海绵钛", "12000"), since)
         self.bar = make_unit(p, bj, "610300", _unit("钛棒线", "Ti", "deep_processing", "钛棒", "6000"), since)
         self.enterprises = {
             yl: [(self.al1, "Al"), (self.al2, "Al"), (self.sheet, "sheet")],
@@ -76,9 +70,7 @@ class World:
         services.save_report(d, yl, report.period, figures(1, 2), [{"unit": self.sheet.pk, "output_t": "1",
                                                                       "output_value": "2"}])  # fmt: skip
         for province, revenue in (("河南省", "4000"), ("山东省", "3000"), ("青海省", "0.5"), ("陕西省", "1")):
-            ProvinceRevenue.objects.create(
-                year=2020, province=province, revenue=Decimal(revenue), source="test"
-            )
+            ProvinceRevenue.objects.create(year=2020, province=province, revenue=Decimal(revenue), source="test")
 
     def factor(self, unit, year: int, month: int) -> Decimal | None:
         """Share of the month's capacity produced; None: no line (not operating)."""
@@ -120,9 +112,7 @@ class World:
                 continue
             total = sum(Decimal(ln["output_value"]) for ln in lines)
             figs = figures((total * Decimal("0.22")).quantize(CENT), (total * Decimal("1.04")).quantize(CENT))
-            out.append(
-                services.ReportInput(ent.pk, dt.date(year, month, 1), figs, lines, f"{ent.pk}-{year}-{month}")
-            )
+            out.append(services.ReportInput(ent.pk, dt.date(year, month, 1), figs, lines, f"{ent.pk}-{year}-{month}"))
         return out
 
 
@@ -170,11 +160,7 @@ class Recompute:
 
     def province_output_value(self, months):
         return sum(
-            (
-                Decimal(r["output_value_wan"])
-                for r in self.rows
-                if r["record"] == "line" and r["period"] in months
-            ),
+            (Decimal(r["output_value_wan"]) for r in self.rows if r["record"] == "line" and r["period"] in months),
             Decimal(0),
         )
 
@@ -236,9 +222,7 @@ class Recompute:
             "revenue_rank": rank,
             "deep_processing_share": pct(deep, ov),
             "al_utilisation": pct(al, ctd / days_in_year) if al_lines and ctd else None,
-            "production_growth": half_up((out / out_before - 1) * 100, TENTH)
-            if lines and lines_before
-            else None,
+            "production_growth": half_up((out / out_before - 1) * 100, TENTH) if lines and lines_before else None,
             "production_cagr": cagr,
             "value_added_growth": half_up((va / va_before - 1) * 100, TENTH) if n and n_before else None,
             "output_value_share": share,
@@ -291,17 +275,13 @@ def test_it_matches_an_independent_recomputation_from_the_export(world, tmp_path
 def test_it_exports_only_accepted_revisions_and_the_months_used(world, tmp_path):
     rows = _export(tmp_path, "2020")
     months = {r["period"] for r in rows if r["record"] == "report"}
-    assert months == {
-        f"{y}-{m:02d}" for y in YEARS for m in range(1, 13)
-    }  # 2020, a year earlier, the base year
+    assert months == {f"{y}-{m:02d}" for y in YEARS for m in range(1, 13)}  # 2020, a year earlier, the base year
     may = [
         r
         for r in rows
         if r["record"] == "line" and r["period"] == "2020-05" and r["enterprise"] == "榆林示范铝业有限公司"
     ]
-    assert len(may) == 3 and {r["revision"] for r in may} == {
-        "1"
-    }  # the open correction (revision 2) is not in
+    assert len(may) == 3 and {r["revision"] for r in may} == {"1"}  # the open correction (revision 2) is not in
     line = may[0]
     assert line["city_code"] == "610800" and line["base_code"] == "yulin-almg" and line["credit_code"]
     xian = next(r for r in rows if r["record"] == "unit" and r["city_code"] == "610100")

@@ -35,9 +35,7 @@ def figures(va, revenue, **extra) -> dict:
 
 def accept(actor, enterprise, month: dt.date, figs: dict, lines: list[dict]) -> None:
     """File a report as accepted figures (the department's batch door)."""
-    result = services.file_reports(
-        actor, [services.ReportInput(enterprise.pk, month, figs, lines)], status="accepted"
-    )
+    result = services.file_reports(actor, [services.ReportInput(enterprise.pk, month, figs, lines)], status="accepted")
     assert not result.problems, [str(p) for _i, p in result.problems]
 
 
@@ -274,9 +272,7 @@ def _many(p, n: int, start: int = 0) -> None:
     inputs = []
     for i in range(start, start + n):
         city = ("610822", "610300")[i % 2]
-        ent = make_enterprise(
-            p, f"查询计数企业{i}", f"91{city}MA1{i:06d}", city, ("yulin-almg", "baoji-ti")[i % 2]
-        )
+        ent = make_enterprise(p, f"查询计数企业{i}", f"91{city}MA1{i:06d}", city, ("yulin-almg", "baoji-ti")[i % 2])
         data = {"name": "线", "metal": "Mg", "stage": "smelting", "product": "原镁",
                 "design_capacity": "50000", "capacity_unit": "t/a"}  # fmt: skip
         unit = make_unit(p, ent, city, data, dt.date(2019, 1, 1))
@@ -300,9 +296,7 @@ def _count(fn) -> int:
         lambda: indicators.compute(MAY20, Scope("base", "baoji-ti")),
         lambda: indicators.across("production_growth", MAY20, "city"),
         lambda: indicators.across("value_added", MAY20, "enterprise"),
-        lambda: indicators.series(
-            "deep_processing_share", Scope(), [Period("month", 2020, m) for m in range(1, 13)]
-        ),
+        lambda: indicators.series("deep_processing_share", Scope(), [Period("month", 2020, m) for m in range(1, 13)]),
     ],
 )
 def test_it_uses_as_many_queries_for_ten_enterprises_as_for_two(personas, call):

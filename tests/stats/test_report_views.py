@@ -151,9 +151,7 @@ def test_it_saves_an_enterprises_own_report_from_the_form(personas):
     assert page.status_code == 200 and p.unit_a.name in page.content.decode()
     response = client.post(url, form_data(p.unit_a))
     report = MonthlyReport.objects.get(enterprise=p.enterprise_a, period=MAY)
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "stats:report-detail", args=[report.pk]
-    )
+    assert response.status_code == 302 and response["Location"] == reverse("stats:report-detail", args=[report.pk])
     assert report.status == "draft" and report.current.value_added == Decimal("1200")
     assert report.current.lines.get().output_t == Decimal("3500")
     # Opening the new page again goes to the existing report's edit page, prefilled.
@@ -167,9 +165,7 @@ def test_it_maps_service_errors_onto_the_fields_of_the_form(personas):
     client = p.client("ent_a")
     url = reverse("stats:report-new") + f"?month={MONTH}"
     # 9000 t is above the unit's monthly capacity; value added above the lines' output value.
-    response = client.post(
-        url, form_data(p.unit_a, **{f"unit-{p.unit_a.pk}-output_t": "9000", "value_added": "7000"})
-    )
+    response = client.post(url, form_data(p.unit_a, **{f"unit-{p.unit_a.pk}-output_t": "9000", "value_added": "7000"}))
     assert response.status_code == 200
     line_form = response.context["line_forms"][0]
     assert "can make in the month" in " ".join(line_form.errors["output_t"])
@@ -255,7 +251,4 @@ def test_it_offers_review_buttons_only_to_reviewers(personas, reports):
     assert "Reason for returning" not in p.client("environment").get(url).content.decode()
     assert "Reason for returning" not in p.client("ent_a").get(url).content.decode()
     # hbt reads but may not act.
-    assert (
-        p.client("environment").post(reverse("stats:report-accept", args=[reports["a"].pk])).status_code
-        == 403
-    )
+    assert p.client("environment").post(reverse("stats:report-accept", args=[reports["a"].pk])).status_code == 403

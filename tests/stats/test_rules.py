@@ -27,9 +27,7 @@ def test_it_parses_periods(text, kind, year, number, months, shown):
     assert parse_period(str(p)) == p
 
 
-@pytest.mark.parametrize(
-    "text", ["", "20", "2020-13", "2020-00", "2020Q5", "2020Q0", "June", "2020-06-30", None]
-)
+@pytest.mark.parametrize("text", ["", "20", "2020-13", "2020-00", "2020Q5", "2020Q0", "June", "2020-06-30", None])
 def test_it_refuses_what_is_not_a_period(text):
     with pytest.raises(PeriodError):
         parse_period(text)

@@ -41,15 +41,10 @@ def test_it_files_submits_and_accepts_a_report_through_the_api(personas):
     assert response.status_code == 200, response.json()
     report = response.json()
     assert report["status"] == "draft" and report["current"]["value_added"] == "1200.00"
-    assert (
-        report["current"]["lines"][0]["output_t"] == "3500.000" and report["units"]["value_added"] == "万元"
-    )
+    assert report["current"]["lines"][0]["output_t"] == "3500.000" and report["units"]["value_added"] == "万元"
     pk = report["id"]
     assert send(ent, "post", f"{API}/reports/{pk}/submit").json()["status"] == "submitted"
-    assert (
-        send(api_client(personas, "city"), "post", f"{API}/reports/{pk}/accept").json()["status"]
-        == "city_accepted"
-    )
+    assert send(api_client(personas, "city"), "post", f"{API}/reports/{pk}/accept").json()["status"] == "city_accepted"
     accepted = send(api_client(personas, "department"), "post", f"{API}/reports/{pk}/accept").json()
     assert accepted["status"] == "accepted" and accepted["accepted_revision"] == 1
     corrected = send(ent, "post", f"{API}/reports/{pk}/correction", {"reason": "口径调整"}).json()
@@ -73,9 +68,7 @@ def test_it_answers_400_with_the_field_of_each_problem(personas):
     response = send(ent, "put", f"{API}/reports", body(personas, month="2024-13"))
     assert response.status_code == 400 and "month" in response.json()["errors"]
     # Another enterprise's credit code reads as unknown.
-    response = send(
-        ent, "put", f"{API}/reports", body(personas, credit_code=personas.enterprise_b.credit_code)
-    )
+    response = send(ent, "put", f"{API}/reports", body(personas, credit_code=personas.enterprise_b.credit_code))
     assert response.status_code == 400 and "credit_code" in response.json()["errors"]
     response = send(ent, "put", f"{API}/reports", body(personas, surprise=1))
     assert response.status_code == 400 and "surprise" in response.json()["errors"]

@@ -161,9 +161,7 @@ def accept(request: HttpRequest, payload: ReasonIn | None = None, report_id: int
     return _out(_report(user, report_id))
 
 
-@router.post(
-    "/reports/{report_id}/return", response={200: ReportOut, **ERRORS}, summary="Return with a reason"
-)
+@router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS}, summary="Return with a reason")
 def return_(request: HttpRequest, payload: ReasonIn, report_id: int = ReportId) -> dict:
     user = request.auth
     report = _report(user, report_id)

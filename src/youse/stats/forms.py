@@ -185,9 +185,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = list(IMPORT_STATUSES)
         if may_accept:
-            choices.append(
-                (ReportStatus.ACCEPTED, _("Accepted (figures confirmed by the statistics bureau)"))
-            )
+            choices.append((ReportStatus.ACCEPTED, _("Accepted (figures confirmed by the statistics bureau)")))
         self.fields["status"].choices = choices
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
         _bootstrap(self)

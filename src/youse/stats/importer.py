@@ -302,9 +302,7 @@ class _Parser:
             letter = get_column_letter(index + 1)
             if code not in BY_CODE:
                 self.result.errors.append(
-                    CellError(
-                        self.sheet, 1, code, letter, _("unknown column code “%(code)s”") % {"code": code}
-                    )
+                    CellError(self.sheet, 1, code, letter, _("unknown column code “%(code)s”") % {"code": code})
                 )
             elif code in self.positions:
                 self.result.errors.append(CellError(self.sheet, 1, code, letter, _("column given twice")))
@@ -313,9 +311,7 @@ class _Parser:
         missing = [c for c in REQUIRED_COLUMNS if c not in self.positions]
         for code in missing:
             self.result.errors.append(
-                CellError(
-                    self.sheet, 1, code, "", _("required column “%(code)s” is missing") % {"code": code}
-                )
+                CellError(self.sheet, 1, code, "", _("required column “%(code)s” is missing") % {"code": code})
             )
         self.result.letters = {c: get_column_letter(i + 1) for c, i in self.positions.items()}
         return not missing
@@ -350,9 +346,7 @@ class _Parser:
             return
         self.result.rows += 1
         # Every number is read first, so that a bad cell is named even in a row with other errors.
-        numbers = {
-            code: self._value(v, number, code) for code, v in values.items() if BY_CODE[code].kind == "number"
-        }
+        numbers = {code: self._value(v, number, code) for code, v in values.items() if BY_CODE[code].kind == "number"}
         code_text = _text(values.get("credit_code")).upper()
         month_value = values.get("month")
         enterprise_id = self.enterprises.get(code_text)
@@ -455,8 +449,7 @@ class _Parser:
             self.error(
                 number,
                 code,
-                _("“%(value)s” is not a number (%(unit)s)")
-                % {"value": _text(raw), "unit": BY_CODE[code].unit},
+                _("“%(value)s” is not a number (%(unit)s)") % {"value": _text(raw), "unit": BY_CODE[code].unit},
             )
             return _BAD
 
@@ -535,9 +528,7 @@ class ImportResult:
         return cls(**{**data, "errors": errors})
 
 
-def service_errors(
-    parsed: Parsed, inputs: list[services.ReportInput], batch: services.BatchResult
-) -> list[CellError]:
+def service_errors(parsed: Parsed, inputs: list[services.ReportInput], batch: services.BatchResult) -> list[CellError]:
     """The service's problems, at the row and column of the file they concern."""
     by_input = {id(item): group for item, group in zip(inputs, parsed.groups, strict=True)}
     out = []
@@ -549,9 +540,7 @@ def service_errors(
         else:
             row = group.figure_rows.get(problem.field, group.rows[0])
         letter = parsed.letters.get(code, "")
-        out.append(
-            CellError(parsed.sheet, row, code if code in BY_CODE else problem.field, letter, problem.message)
-        )
+        out.append(CellError(parsed.sheet, row, code if code in BY_CODE else problem.field, letter, problem.message))
     return out
 
 
@@ -596,9 +585,7 @@ def import_file(
     # clean (or when only checking), so every error of the file is found in one pass.
     try:
         with transaction.atomic():
-            batch = services.file_reports(
-                user, inputs, status=status, reason=_("import of %(name)s") % {"name": name}
-            )
+            batch = services.file_reports(user, inputs, status=status, reason=_("import of %(name)s") % {"name": name})
             errors = _dedupe(parsed.errors + service_errors(parsed, inputs, batch))
             if errors or dry_run:
                 raise _Rollback

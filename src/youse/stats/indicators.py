@@ -119,22 +119,11 @@ def _lookup(scope: Scope) -> tuple[Scope, object]:
     if kind == "city":
         if code.startswith("zone-"):
             pk = code[5:]
-            div = (
-                Division.objects.filter(pk=int(pk), level=Division.Level.ZONE).first()
-                if pk.isdigit()
-                else None
-            )
+            div = Division.objects.filter(pk=int(pk), level=Division.Level.ZONE).first() if pk.isdigit() else None
         else:
-            div = (
-                Division.objects.filter(code=code)
-                .select_related("prefecture")
-                .order_by("-valid_from")
-                .first()
-            )
+            div = Division.objects.filter(code=code).select_related("prefecture").order_by("-valid_from").first()
         if div is None:
-            raise ScopeError(
-                f"no city with code {code!r} (use a GB/T 2260 city code such as 610800, or zone-<id>)"
-            )
+            raise ScopeError(f"no city with code {code!r} (use a GB/T 2260 city code such as 610800, or zone-<id>)")
         if not div.is_city_scope:
             hint = f": use its city {_city_code(div.prefecture)}" if div.prefecture else ""
             raise ScopeError(f"{code} is not a city ({div.level}){hint}")
@@ -173,9 +162,7 @@ def _scopes_with_keys(kind: str) -> list[tuple[Scope, object]]:
         ).order_by("order", "code")
         return [(Scope("city", _city_code(d), d.display_name), d.pk) for d in divs]
     if kind == "base":
-        return [
-            (Scope("base", b.code, b.display_name), b.pk) for b in IndustrialBase.objects.order_by("order")
-        ]
+        return [(Scope("base", b.code, b.display_name), b.pk) for b in IndustrialBase.objects.order_by("order")]
     if kind == "metal":
         return [(Scope("metal", m.code, m.display_name), m.pk) for m in Metal.objects.order_by("order")]
     if kind == "enterprise":
@@ -223,9 +210,7 @@ def _q(value: object, exp: Decimal) -> Decimal:
 
 def _targets() -> dict[str, PolicyTarget]:
     codes = set(TARGET_OF.values())
-    return {
-        t.code: t for t in PolicyTarget.objects.filter(code__in=codes, kind=PolicyTarget.Kind.QUANTITATIVE)
-    }
+    return {t.code: t for t in PolicyTarget.objects.filter(code__in=codes, kind=PolicyTarget.Kind.QUANTITATIVE)}
 
 
 def _base_years(targets: dict[str, PolicyTarget]) -> set[int]:
@@ -259,9 +244,7 @@ class Book:
     """Sums of accepted figures for one scope kind, by scope key and month, from a fixed number of
     grouped queries (optionally for one key only)."""
 
-    def __init__(
-        self, kind: str, months: list[dt.date], key: object = None, lines_only: bool = False
-    ) -> None:
+    def __init__(self, kind: str, months: list[dt.date], key: object = None, lines_only: bool = False) -> None:
         self.kind = kind
         self.cells: dict[tuple[object, dt.date], Sums] = defaultdict(Sums)
         one = key is not None
@@ -452,9 +435,7 @@ def _evaluate(ctx: _Context, key: object, period: Period, scope: Scope) -> list[
     emit(IND.DEEP_PROCESSING_SHARE, share, inputs, **check_args)
 
     # Electrolytic aluminium capacity utilisation (%).
-    util = (
-        rules.utilisation(s.al_liquid_t, s.capacity_tonne_days, period.days_in_year) if s.al_lines else None
-    )
+    util = rules.utilisation(s.al_liquid_t, s.capacity_tonne_days, period.days_in_year) if s.al_lines else None
     emit(
         IND.AL_UTILISATION,
         util,

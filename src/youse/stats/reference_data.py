@@ -5,9 +5,7 @@ department confirms them (verified=False until it does).
 This module is read only by migrations: code never consults these lists at run time."""
 
 POLICY = "陕西省人民政府关于有色金属工业调结构促转型增效益的实施意见 一(二)"
-SOURCE = (
-    f"{POLICY}; default early-warning thresholds proposed by the platform, to be confirmed by the department"
-)
+SOURCE = f"{POLICY}; default early-warning thresholds proposed by the platform, to be confirmed by the department"
 
 # (code, name, indicator, scope kind, period kind, comparison, threshold, periods running, message)
 WARNING_RULES = [

@@ -63,9 +63,7 @@ def rank(own: Decimal, others: list[Decimal]) -> int:
 
 # --- Periods -----------------------------------------------------------------------------------------
 
-_PERIOD = re.compile(
-    r"^(?P<year>\d{4})(?:(?:-(?P<month>\d{1,2})(?P<ytd>-?ytd)?)|(?:-?[qQ](?P<quarter>[1-4])))?$", re.I
-)
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:(?:-(?P<month>\d{1,2})(?P<ytd>-?ytd)?)|(?:-?[qQ](?P<quarter>[1-4])))?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -116,9 +114,7 @@ class Period:
         """The period just before, of the same kind (for runs of consecutive periods)."""
         if self.kind == "month":
             return (
-                Period("month", self.year - 1, 12)
-                if self.number == 1
-                else Period("month", self.year, self.number - 1)
+                Period("month", self.year - 1, 12) if self.number == 1 else Period("month", self.year, self.number - 1)
             )
         if self.kind == "quarter":
             return (
@@ -158,9 +154,7 @@ def parse_period(text: str) -> Period:
     return Period("year", year)
 
 
-def days_in_status(
-    history: list[tuple[dt.date, str]], statuses: frozenset[str], start: dt.date, end: dt.date
-) -> int:
+def days_in_status(history: list[tuple[dt.date, str]], statuses: frozenset[str], start: dt.date, end: dt.date) -> int:
     """Days from `start` to `end` (inclusive) during which a unit held one of `statuses`.
 
     `history` is the unit's status changes as (effective date, new status), in any order of dates;

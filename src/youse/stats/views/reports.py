@@ -106,21 +106,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(enterprise__division__prefecture=city)
         enterprises = enterprises.filter(division__prefecture=city)
     if text := (filters.value("q") or "").strip():
-        match = (
-            Q(name__icontains=text) | Q(short_name__icontains=text) | Q(credit_code__icontains=text.upper())
-        )
+        match = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(credit_code__icontains=text.upper())
         enterprises = enterprises.filter(match)
         reports = reports.filter(enterprise__in=scopes.visible(user, Enterprise).filter(match))
     counts = dict(reports.order_by().values_list("status").annotate(n=Count("pk")))
-    status_counts = [
-        (value, label, counts.get(value, 0), REPORT_STATUS_COLOURS[value]) for value, label in S.choices
-    ]
+    status_counts = [(value, label, counts.get(value, 0), REPORT_STATUS_COLOURS[value]) for value, label in S.choices]
     if status := filters.value("status"):
         reports = reports.filter(status=status)
     page = Paginator(
-        reports.select_related("enterprise__division__prefecture", "current").order_by(
-            "enterprise__name", "pk"
-        ),
+        reports.select_related("enterprise__division__prefecture", "current").order_by("enterprise__name", "pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     filed = MonthlyReport.objects.filter(enterprise=OuterRef("pk"), period=month)
@@ -166,9 +160,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     revisions = list(
-        report.revisions.select_related("created_by", "main_metal")
-        .prefetch_related("lines__unit")
-        .order_by("-number")
+        report.revisions.select_related("created_by", "main_metal").prefetch_related("lines__unit").order_by("-number")
     )
     current = report.current
     lines = _line_rows(current)
@@ -185,9 +177,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "current": current,
             "lines": lines,
-            "electrolysis": any(
-                ln.al_liquid_t is not None or ln.ac_total_kwh_per_t is not None for ln in lines
-            ),
+            "electrolysis": any(ln.al_liquid_t is not None or ln.ac_total_kwh_per_t is not None for ln in lines),
             "total_output_value": sum((ln.output_value for ln in lines), start=0),
             "figures": figures,
             "figure_names": list(FIGURE_LABELS.items()),
@@ -364,17 +354,13 @@ def _entry(request: HttpRequest, enterprise: Enterprise, period: dt.date, report
 def report_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     scopes.require(user, "stats.file")
-    enterprise_id = request.GET.get("enterprise") or (
-        user.enterprise_id if user.role == Role.ENTERPRISE else None
-    )
+    enterprise_id = request.GET.get("enterprise") or (user.enterprise_id if user.role == Role.ENTERPRISE else None)
     month_text = request.GET.get("month")
     period = parse_month(month_text) if month_text else importer.default_month()
     if not enterprise_id or period is None or not str(enterprise_id).isdigit():
         pick = PickReportForm(
             request.GET or None,
-            enterprises=scopes.visible(user, Enterprise)
-            .filter(status=Enterprise.Status.ACTIVE)
-            .order_by("name"),
+            enterprises=scopes.visible(user, Enterprise).filter(status=Enterprise.Status.ACTIVE).order_by("name"),
             initial={"month": importer.default_month()},
         )
         if request.GET:
@@ -405,13 +391,9 @@ def report_template(request: HttpRequest) -> HttpResponse:
     month_text = request.GET.get("month")
     period = parse_month(month_text) if month_text else importer.default_month()
     if period is None:
-        return HttpResponse(
-            _("Give the month as YYYY-MM."), status=400, content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponse(_("Give the month as YYYY-MM."), status=400, content_type="text/plain; charset=utf-8")
     content = importer.template_workbook(user, period)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = content_disposition_header(True, f"月报模板-{period:%Y-%m}.xlsx")
     return response
 

@@ -186,9 +186,7 @@ def rows(period) -> tuple[list[dict], dict[str, int]]:
                 ),
                 "base_code": _s(u["plant__enterprise__base__code"]),
                 "unit_id": u["pk"],
-                "unit_city_code": _city(
-                    u["plant__division__prefecture__code"], u["plant__division__prefecture_id"]
-                ),
+                "unit_city_code": _city(u["plant__division__prefecture__code"], u["plant__division__prefecture_id"]),
                 "unit_base_code": _s(u["plant__base__code"]),
                 "metal": u["metal__code"],
                 "stage": u["stage__code"],
@@ -204,9 +202,7 @@ def rows(period) -> tuple[list[dict], dict[str, int]]:
         .values_list("unit_id", "effective_on", "to_status")
     )
     for unit_id, on, status in changes:
-        out.append(
-            {"record": "unit_status", "unit_id": unit_id, "effective_on": on.isoformat(), "status": status}
-        )
+        out.append({"record": "unit_status", "unit_id": unit_id, "effective_on": on.isoformat(), "status": status})
         counts["unit_status"] += 1
     years = sorted({m.year for m in months})
     for year, province, revenue in (
@@ -227,9 +223,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--period", required=True, help="2020, 2020-06, 2020Q2 or 2020-06-ytd")
-        parser.add_argument(
-            "--csv", action="store_true", help="CSV output (the only format, and the default)"
-        )
+        parser.add_argument("--csv", action="store_true", help="CSV output (the only format, and the default)")
         parser.add_argument("--out", help="write to this file (UTF-8 with BOM, for Excel) instead of stdout")
 
     def handle(self, *args, **options) -> None:

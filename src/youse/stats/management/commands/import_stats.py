@@ -30,12 +30,8 @@ class Command(BaseCommand):
             dest="username",
             help="the account that files the reports (default: the department's only account)",
         )
-        parser.add_argument(
-            "--status", choices=[str(s) for s in STATUSES], default=str(ReportStatus.SUBMITTED)
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check the file and report, import nothing"
-        )
+        parser.add_argument("--status", choices=[str(s) for s in STATUSES], default=str(ReportStatus.SUBMITTED))
+        parser.add_argument("--dry-run", action="store_true", help="check the file and report, import nothing")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options) -> None:
