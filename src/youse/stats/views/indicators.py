@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from youse.core import modules, scopes
@@ -358,7 +358,7 @@ def targets_table(cards: list[Card]) -> Table:
         [
             Column(_("Indicator"), numeric=False),
             Column(_("Value")),
-            Column(_("Unit"), numeric=False),
+            Column(pgettext("of measurement", "Unit"), numeric=False),
             Column(_("Target")),
             Column(_("Required this period")),
             Column(_("Gap")),
@@ -669,7 +669,7 @@ def peer_comparison(enterprise: Enterprise, period: Period) -> tuple[Table, list
         _("Compared with the enterprises of its metal and stage"),
         [
             Column(_("Figure"), numeric=False),
-            Column(_("Unit"), numeric=False),
+            Column(pgettext("of measurement", "Unit"), numeric=False),
             Column(_("This enterprise")),
             Column(_("Average per enterprise: %(metal)s (%(n)s enterprises)") % {"metal": metal_name, "n": n_metal}),
             Column(
