@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from youse.core.models import Division, IndustrialBase, Metal, PolicyTarget
@@ -162,7 +163,12 @@ def _scopes_with_keys(kind: str) -> list[tuple[Scope, object]]:
         ).order_by("order", "code")
         return [(Scope("city", _city_code(d), d.display_name), d.pk) for d in divs]
     if kind == "base":
-        return [(Scope("base", b.code, b.display_name), b.pk) for b in IndustrialBase.objects.order_by("order")]
+        # Bases go by their short names (宝鸡钛谷): the full names do not fit a chart axis or a table cell.
+        english = translation.get_language() == "en"
+        return [
+            (Scope("base", b.code, b.name_en if english and b.name_en else b.short_name or b.name), b.pk)
+            for b in IndustrialBase.objects.order_by("order")
+        ]
     if kind == "metal":
         return [(Scope("metal", m.code, m.display_name), m.pk) for m in Metal.objects.order_by("order")]
     if kind == "enterprise":
