@@ -813,6 +813,8 @@ def aluminium(request: HttpRequest) -> HttpResponse:
     province = engine().compute_one("al_utilisation", period, engine().resolve(Scope()))
     target = province.target_value if province.target_value is not None else AL_TARGET_FALLBACK
     cities = [iv for iv in engine().across("al_utilisation", period, "city") if only is None or iv.scope.code == only]
+    # Cities without electrolysis capacity in the period have nothing to say about utilisation.
+    cities = [iv for iv in cities if iv.value is not None or (available_capacity(iv) or 0) > 0 or only is not None]
     cities.sort(key=lambda iv: (iv.value is None, iv.value if iv.value is not None else Decimal(0)))
     total_capacity = available_capacity(province) or sum(
         (available_capacity(iv) or Decimal(0) for iv in cities), Decimal(0)
