@@ -26,7 +26,7 @@ from youse.core.roles import Role
 from youse.registry.forms import mark_invalid
 from youse.registry.models import Enterprise, ProductionUnit
 from youse.registry.views import history_events
-from youse.stats import facts, importer, services
+from youse.stats import facts, importer, overdue, services
 from youse.stats.forms import (
     FIGURE_LABELS,
     ImportForm,
@@ -118,8 +118,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     filed = MonthlyReport.objects.filter(enterprise=OuterRef("pk"), period=month)
+    # Only enterprises that had a unit operating in the month owe a report (stats/overdue.py).
+    owing = [e.pk for e in overdue.required_enterprises(month, within=enterprises)]
     not_filed = (
-        enterprises.filter(~Exists(filed.exclude(status=S.DRAFT)))
+        enterprises.filter(pk__in=owing)
+        .filter(~Exists(filed.exclude(status=S.DRAFT)))
         .annotate(has_draft=Exists(filed))
         .select_related("division__prefecture")
         .order_by("division__prefecture__order", "name", "pk")
