@@ -33,8 +33,10 @@
         type: "gauge", min: g.min, max: g.max, startAngle: 210, endAngle: -30, radius: "95%", center: ["50%", "60%"],
         axisLine: { lineStyle: { width: 10, color: bands } },
         pointer: { show: g.value != null, width: 4, itemStyle: { color: COLOURS[g.status] || "#455a64" } },
+        // Four divisions with whole-number labels: finer scales crowd a card-sized gauge.
+        splitNumber: 4,
         axisTick: { show: false }, splitLine: { length: 8, lineStyle: { width: 1 } },
-        axisLabel: { distance: 12, fontSize: 9 },
+        axisLabel: { distance: 12, fontSize: 9, formatter: (v) => String(Math.round(v)) },
         detail: {
           valueAnimation: true, fontSize: 16, offsetCenter: [0, "40%"], color: COLOURS[g.status] || "#455a64",
           formatter: () => (g.value == null ? text.noData : g.value + (g.unit === "%" ? "%" : " " + g.unit)),

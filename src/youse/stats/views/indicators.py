@@ -642,7 +642,7 @@ def peer_comparison(enterprise: Enterprise, period: Period) -> tuple[Table, list
         [
             _("Output at this stage"),
             "t",
-            stage_own["t"],
+            Decimal(stage_own["t"]).quantize(Decimal("0.001")) if stage_own["t"] is not None else None,
             None,
             avg(stage_all["t"], stage_all["n"], Decimal("0.001")),
         ],
