@@ -134,3 +134,25 @@ def test_it_lets_only_the_department_file_accepted_figures(personas):
         services.file_reports(p.city, [item], status="accepted")
     result = services.file_reports(p.ent_b, [item])
     assert result.problems and result.problems[0][1].field == "enterprise"
+
+
+def test_it_lets_the_department_edit_province_revenue_in_the_admin_with_an_audit_event(personas):
+    from youse.stats.models import ProvinceRevenue
+
+    client = personas.client("department")
+    response = client.post(
+        "/admin/stats/provincerevenue/add/",
+        {
+            "year": 2020,
+            "province": "云南省",
+            "revenue": "3600.50",
+            "source": "中国有色金属工业年鉴 2021",
+            "verified": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    row = ProvinceRevenue.objects.get(province="云南省")
+    assert AuditEvent.objects.filter(
+        content_type__model="provincerevenue", object_id=str(row.pk), action="create"
+    ).exists()
+    assert client.get("/admin/stats/monthlyreport/add/").status_code == 403
