@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "youse.core",
     "youse.registry",
     "youse.stats",
+    "youse.monitoring",
     "youse.demo",
 ]
 

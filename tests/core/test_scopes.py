@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from youse.core import scopes
@@ -64,3 +65,17 @@ def test_it_gives_a_city_its_counties(personas):
     # enterprise_a is registered in 府谷县 (610822), a county of 榆林 (610800).
     assert personas.enterprise_a.division.code == "610822"
     assert scopes.visible(personas.city, Enterprise).filter(pk=personas.enterprise_a.pk).exists()
+
+
+def test_it_gives_the_environment_department_the_monitoring_capabilities_of_its_unit(personas):
+    from youse.core import services
+    from youse.core.models import ResponsibleUnit
+    from youse.core.roles import Role
+
+    fgw = services.create_user(None, "fgw-x", Role.PROVINCIAL_UNIT, unit=ResponsibleUnit.objects.get(code="fgw"))
+    assert scopes.can(personas.environment, "monitoring.manage")
+    assert not scopes.can(fgw, "monitoring.manage")
+    assert not scopes.can(personas.city, "monitoring.manage")
+    scopes.require(personas.environment, "monitoring.manage")
+    with pytest.raises(PermissionDenied):
+        scopes.require(fgw, "monitoring.manage")

@@ -30,11 +30,24 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "stats.review": frozenset({D, C}),
     "stats.accept": frozenset({D}),
     "stats.manage_rules": frozenset({D}),
+    # Online monitoring (monitoring): everyone in scope reads; the environment department (a provincial
+    # unit, see UNIT_CAPABILITIES) manages points, limits, the quarantine and acknowledges alarms as the
+    # authority; an enterprise acknowledges (explains) its own alarms.
+    "monitoring.view": frozenset({D, U, C, E}),
+    "monitoring.manage": frozenset({D}),
+    "monitoring.acknowledge": frozenset({D, E}),
     "reference.view": frozenset({D, U, C, E}),
 }
 
 # Fields of an enterprise that its own users may change (registry.edit_contact).
 ENTERPRISE_CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email", "address", "website")
+
+
+# Capabilities that belong to one provincial unit rather than to a role: the environment department
+# (省环境保护厅, unit code "hbt") manages monitoring limits, points and the quarantine (clause 二(五)).
+UNIT_CAPABILITIES: dict[str, frozenset[str]] = {
+    "hbt": frozenset({"monitoring.manage", "monitoring.acknowledge"}),
+}
 
 
 def role_has(role: str | None, capability: str) -> bool:

@@ -90,11 +90,21 @@ def require(user, capability: str, obj: models.Model | None = None) -> None:
     if obj is not None and obj.pk is not None and not is_visible(user, obj):
         refuse(user, capability, obj, "outside the user's scope")
         raise Http404(f"No {obj._meta.verbose_name} matches the given query.")
-    if not role_has(role, capability):
+    if not role_has(role, capability) and not (
+        getattr(user, "is_authenticated", False) and _unit_has(user, capability)
+    ):
         refuse(user, capability, obj, f"role {role or 'anonymous'} lacks {capability}")
         raise PermissionDenied(f"Your role may not {capability}.")
 
 
+def _unit_has(user, capability: str) -> bool:
+    from youse.core.roles import UNIT_CAPABILITIES
+
+    if getattr(user, "role", None) != Role.PROVINCIAL_UNIT or not getattr(user, "unit_id", None):
+        return False
+    return capability in UNIT_CAPABILITIES.get(user.unit.code, frozenset())
+
+
 def can(user, capability: str) -> bool:
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else Role.PUBLIC
-    return role_has(role, capability)
+    return role_has(role, capability) or (getattr(user, "is_authenticated", False) and _unit_has(user, capability))
