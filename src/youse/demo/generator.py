@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
+from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
 from youse.demo import reports as demo_reports
 from youse.demo.catalogue import LEADERS, PERSONA_ENTERPRISES
@@ -25,6 +26,7 @@ from youse.demo.models import DemoDataset
 from youse.demo.places import ZONE_NAMES
 from youse.demo.plan import AS_OF, EnterprisePlan, plan
 from youse.demo.services import record_dataset
+from youse.monitoring.models import MonitoringPoint
 from youse.registry import services as registry
 from youse.registry.models import Enterprise, Plant, ProductionUnit, UnitStatusChange
 from youse.stats.models import MonthlyReport
@@ -168,12 +170,16 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             by_key[p.key] = _write_enterprise(department, p, refs)
             step()
         users = personas.create_others(department, {k: by_key[v] for k, v in PERSONA_ENTERPRISES.items()})
+        # The environment department registers the smelters' monitoring points.
+        environment = next((u for u in users if u.username == "hbt"), department)
+        demo_monitoring.build(environment, seed)
         counts = {
             "enterprises": Enterprise.objects.count(),
             "plants": Plant.objects.count(),
             "units": ProductionUnit.objects.count(),
             "status_changes": UnitStatusChange.objects.count(),
             "personas": 1 + len(users),
+            "monitoring_points": MonitoringPoint.objects.count(),
         }
         if reports:
             demo_reports.build(

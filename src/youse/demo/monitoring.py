@@ -1,0 +1,96 @@
+"""The demo's monitoring points: one flue-gas stack per smelting plant of the metals the emission standards
+cover (and a wastewater outlet at lead and zinc smelters), registered by the environment department through
+monitoring.points.create_point, as a person would.
+
+Each point names the standard and plant type of the Limit rows that apply (FACTS.md: GB 25465-2010
+aluminium, GB 25466-2010 lead-zinc, GB 25468-2010 magnesium-titanium, GB 26452-2011 vanadium, GB 16297
+for molybdenum roasting, which has no smelting standard of its own). MN and PW are drawn from the seed, so
+a rebuilt demo answers to the same simulated loggers; every seventh point's logger signs with
+CRC-16/MODBUS, a vendor habit the point is registered to accept."""
+
+import hashlib
+from dataclasses import dataclass
+
+from youse.core.models import User
+from youse.monitoring import points as point_services
+from youse.monitoring.models import MonitoringPoint
+from youse.registry.models import Plant, ProductionUnit
+
+
+@dataclass(frozen=True)
+class Outlet:
+    standard: str
+    plant_type: str
+    outlet: str  # the outlet as the discharge permit names it
+    name: str
+    medium: str = "gas"
+
+
+# Metal of the plant's smelting line -> its outlets. Plant types as the standards' tables name them, the
+# strings the Limit rows carry.
+OUTLETS: dict[str, tuple[Outlet, ...]] = {
+    "Al": (Outlet("GB 25465-2010", "电解铝企业", "电解烟气净化排放口 DA001", "电解烟囱"),),
+    "Pb": (
+        Outlet("GB 25466-2010", "铅锌冶炼企业", "冶炼烟气制酸尾气排放口 DA001", "制酸尾气烟囱"),
+        Outlet("GB 25466-2010", "铅锌冶炼企业", "废水总排放口 DW001", "废水总排口", "water"),
+    ),
+    "Zn": (
+        Outlet("GB 25466-2010", "铅锌冶炼企业", "焙烧烟气制酸尾气排放口 DA001", "制酸尾气烟囱"),
+        Outlet("GB 25466-2010", "铅锌冶炼企业", "废水总排放口 DW001", "废水总排口", "water"),
+    ),
+    "Mg": (Outlet("GB 25468-2010", "镁冶炼企业", "还原炉烟气排放口 DA001", "还原炉烟囱"),),
+    "Ti": (Outlet("GB 25468-2010", "钛冶炼企业", "氯化尾气排放口 DA001", "氯化尾气烟囱"),),
+    "V": (Outlet("GB 26452-2011", "钒工业企业", "焙烧窑烟气排放口 DA001", "焙烧窑烟囱"),),
+    "Mo": (Outlet("GB 16297-1996", "新污染源", "多膛炉焙烧烟气排放口 DA001", "焙烧烟囱"),),
+}
+MODBUS_EVERY = 7
+
+
+def mn_for(seed: int, plant: Plant, index: int) -> str:
+    """24 characters: province 61, the plant's division code, a running number and a digest."""
+    digest = hashlib.sha256(f"{seed}:{plant.pk}:{plant.name}:{index}".encode()).hexdigest().upper()
+    code = (plant.division.code or "610000")[:6]
+    return f"61{code}YS{index:04d}{digest}"[:24]
+
+
+def pw_for(seed: int, mn: str) -> str:
+    return f"{int(hashlib.sha256(f'{seed}:pw:{mn}'.encode()).hexdigest(), 16) % 1_000_000:06d}"
+
+
+def smelting_plants() -> list[tuple[Plant, str]]:
+    """Each plant with a smelting line of a metal in OUTLETS, with that metal, in a stable order."""
+    rows = (
+        ProductionUnit.objects.filter(stage__code="smelting", metal__code__in=list(OUTLETS))
+        .exclude(status__in=["planned", "exited"])
+        .values_list("plant_id", "metal__code")
+        .order_by("plant_id", "metal__order", "pk")
+    )
+    first: dict[int, str] = {}
+    for plant_id, metal in rows:
+        first.setdefault(plant_id, metal)
+    plants = Plant.objects.select_related("division", "enterprise").in_bulk(list(first))
+    return [(plants[pk], first[pk]) for pk in sorted(first)]
+
+
+def build(actor: User, seed: int) -> list[MonitoringPoint]:
+    """Register the demo's points; `actor` holds monitoring.manage (the environment department)."""
+    created = []
+    index = 0
+    for plant, metal in smelting_plants():
+        for outlet in OUTLETS[metal]:
+            index += 1
+            mn = mn_for(seed, plant, index)
+            data = {
+                "mn": mn,
+                "pw": pw_for(seed, mn),
+                "name": outlet.name,
+                "outlet": outlet.outlet,
+                "medium": outlet.medium,
+                "standard": outlet.standard,
+                "plant_type": outlet.plant_type,
+                "special_limits": False,
+                "accepted_crc": ["modbus"] if index % MODBUS_EVERY == 0 else [],
+                "expected_interval_s": 60,
+            }
+            created.append(point_services.create_point(actor, plant, data, reason="示例数据"))
+    return created
