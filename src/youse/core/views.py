@@ -60,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _target_cards(user) -> list:
     """The five targets of 一(二) above the registry figures (the department's home is its target
     dashboard); the cards link to the statistics module."""
-    from youse.stats.views.indicators import target_cards
+    from youse.stats.views.panels import target_cards
 
     return target_cards(user)
 
