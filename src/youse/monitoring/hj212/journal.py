@@ -43,7 +43,13 @@ class Record:
         peer = self.peer.encode()[:255]
         reason = self.reason.encode()[:255]
         return b"".join(
-            (RECORD_META.pack(self.kind, self.received_at, len(peer)), peer, bytes([len(reason)]), reason, self.raw)
+            (
+                RECORD_META.pack(self.kind, self.received_at, len(peer)),
+                peer,
+                bytes([len(reason)]),
+                reason,
+                self.raw,
+            )
         )
 
     @classmethod

@@ -124,20 +124,45 @@ class Metrics:
                 "Frames rejected or quarantined, by reason",
                 [({"reason": k}, v) for k, v in sorted(rejects.items())],
             ),
-            ("replies_total", "counter", "Replies (9013/9014) sent after the journal fsync", [({}, self.replies)]),
+            (
+                "replies_total",
+                "counter",
+                "Replies (9013/9014) sent after the journal fsync",
+                [({}, self.replies)],
+            ),
             ("fsyncs_total", "counter", "Journal fsyncs (group commits)", [({}, self.fsyncs)]),
             ("rows_written_total", "counter", "Reading rows offered to the database", [({}, self.rows)]),
             ("quarantined_total", "counter", "Packets written to the quarantine", [({}, self.quarantined)]),
             ("db_batches_total", "counter", "Batches committed to the database", [({}, self.db_batches)]),
             ("db_errors_total", "counter", "Database batch failures (retried)", [({}, self.db_errors)]),
-            ("db_write_seconds_total", "counter", "Time spent writing batches", [({}, round(self.db_seconds, 6))]),
-            ("db_write_last_seconds", "gauge", "Duration of the last batch", [({}, round(self.db_last_seconds, 6))]),
-            ("uptime_seconds", "gauge", "Seconds since the gateway started", [({}, round(time.time() - self.started))]),
+            (
+                "db_write_seconds_total",
+                "counter",
+                "Time spent writing batches",
+                [({}, round(self.db_seconds, 6))],
+            ),
+            (
+                "db_write_last_seconds",
+                "gauge",
+                "Duration of the last batch",
+                [({}, round(self.db_last_seconds, 6))],
+            ),
+            (
+                "uptime_seconds",
+                "gauge",
+                "Seconds since the gateway started",
+                [({}, round(time.time() - self.started))],
+            ),
         ]
         if j is not None:
             fams += [
                 ("journal_offset_bytes", "gauge", "Journal end offset", [({}, j.end)]),
-                ("journal_checkpoint_bytes", "gauge", "Journal offset committed to the database", [({}, j.checkpoint)]),
+                (
+                    "journal_checkpoint_bytes",
+                    "gauge",
+                    "Journal offset committed to the database",
+                    [({}, j.checkpoint)],
+                ),
                 ("journal_lag_bytes", "gauge", "Journal bytes not yet in the database", [({}, j.lag)]),
                 ("journal_disk_bytes", "gauge", "Journal segment bytes on disk", [({}, j.disk_bytes())]),
             ]

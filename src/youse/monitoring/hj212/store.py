@@ -29,7 +29,17 @@ log = logging.getLogger("youse.gateway")
 
 KIND_BY_CN = {"2011": "rtd", "2051": "min", "2061": "hour", "2031": "day"}
 NUMERIC_FIELDS = ("rtd", "avg", "min", "max", "cou", "zs_rtd", "zs_avg", "zs_min", "zs_max")
-COLUMNS = ("point_id", "kind", "data_time", "factor", *NUMERIC_FIELDS, "flag", "eflag", "computed", "received_at")
+COLUMNS = (
+    "point_id",
+    "kind",
+    "data_time",
+    "factor",
+    *NUMERIC_FIELDS,
+    "flag",
+    "eflag",
+    "computed",
+    "received_at",
+)
 TABLE = "monitoring_reading"
 STAGE = "youse_reading_stage"
 POINT_CACHE_SECONDS = 30.0
@@ -72,7 +82,7 @@ class Store:
     def __init__(self, alias: str = "default") -> None:
         self.alias = alias
         self._points: dict[str, PointInfo] = {}
-        self._points_at = 0.0
+        self._points_at = float("-inf")
         self._partitioned: bool | None = None
         self._months: set[tuple[int, int]] = set()
 
@@ -80,13 +90,16 @@ class Store:
     def connection(self):
         return connections[self.alias]
 
-    # --- points --------------------------------------------------------------------------------------
+    # --- points -----------------------------------------------------------------------------------------
     def _load_points(self) -> None:
         from youse.monitoring.models import MonitoringPoint
 
-        rows = MonitoringPoint.objects.using(self.alias).values_list("mn", "id", "pw", "accepted_crc", "active")
+        rows = MonitoringPoint.objects.using(self.alias).values_list(
+            "mn", "id", "pw", "accepted_crc", "active"
+        )
         self._points = {
-            mn: PointInfo(pk, pw, frozenset(["hj212", *(acc or [])]), active) for mn, pk, pw, acc, active in rows
+            mn: PointInfo(pk, pw, frozenset(["hj212", *(acc or [])]), active)
+            for mn, pk, pw, acc, active in rows
         }
         self._points_at = time.monotonic()
 
@@ -100,16 +113,20 @@ class Store:
             info = self._points.get(mn)
         return info
 
-    # --- one batch -------------------------------------------------------------------------------------
+    # --- one batch --------------------------------------------------------------------------------------
     def write(self, records: list[Record]) -> BatchResult:
         """Store a batch in one transaction. Raises on database errors (the caller retries)."""
         from youse.monitoring.hj212.codec import decode_one
-        from youse.monitoring.hj212.reassembly import Reassembler
+
+        try:
+            from youse.monitoring.hj212.reassembly import Reassembler
+        except ImportError:  # without it, each sub-packet is stored as it is (see the module docstring)
+            Reassembler = None  # noqa: N806
 
         result = BatchResult()
         quarantine: list[dict] = []
         rows: list[tuple] = []
-        reassembler = Reassembler()
+        reassembler = Reassembler() if Reassembler else None
         pending: dict[tuple, list] = {}  # sub-packets fed to the reassembler, by (MN, CN, DataTime)
 
         def reject(rec: Record, reason: str, detail: str = "", mn: str = "", cn: str = "") -> None:
@@ -131,7 +148,12 @@ class Store:
             result.frames += 1
             if rec.kind != KIND_FRAME:
                 reason, _, detail = rec.reason.partition(":")
-                reject(rec, reason or "undecodable", detail.strip())
+                try:
+                    seen = decode_one(rec.raw)
+                    mn, cn = seen.mn or "", seen.cn or ""
+                except Exception:  # the reason recorded at the gateway is what matters
+                    mn = cn = ""
+                reject(rec, reason or "undecodable", detail.strip(), mn, cn)
                 continue
             try:
                 frame = decode_one(rec.raw)
@@ -167,7 +189,7 @@ class Store:
             if frame.subpacket:
                 key = (mn, cn, frame.data_time)
                 pending.setdefault(key, []).append((frame, rec, info.id, kind))
-                merged = reassembler.add(frame)
+                merged = reassembler.add(frame) if reassembler else None
                 if merged is None:
                     continue
                 pending.pop(key, None)
@@ -212,7 +234,12 @@ class Store:
                 else:
                     ops = conn.ops
                     prepared = [
-                        (*r[:2], ops.adapt_datetimefield_value(r[2]), *r[3:-1], ops.adapt_datetimefield_value(r[-1]))
+                        (
+                            *r[:2],
+                            ops.adapt_datetimefield_value(r[2]),
+                            *r[3:-1],
+                            ops.adapt_datetimefield_value(r[-1]),
+                        )
                         for r in rows
                     ]
                     cols = ", ".join(COLUMNS)
@@ -222,15 +249,19 @@ class Store:
                             f"INSERT INTO {TABLE} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING", prepared
                         )
             if quarantine:
-                QuarantinedPacket.objects.using(self.alias).bulk_create([QuarantinedPacket(**q) for q in quarantine])
+                QuarantinedPacket.objects.using(self.alias).bulk_create(
+                    [QuarantinedPacket(**q) for q in quarantine]
+                )
 
-    # --- PostgreSQL -----------------------------------------------------------------------------------
+    # --- PostgreSQL -------------------------------------------------------------------------------------
     def _copy_rows(self, rows: list[tuple]) -> None:
         cols = ", ".join(COLUMNS)
         with self.connection.cursor() as cur:
             cur.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (LIKE {TABLE} INCLUDING DEFAULTS) "
+                "ON COMMIT DELETE ROWS"
             )
+            cur.execute(f"TRUNCATE {STAGE}")
             with cur.cursor.copy(f"COPY {STAGE} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -286,7 +317,8 @@ def is_partitioned(connection) -> bool:
 def existing_partitions(connection) -> set[tuple[int, int]]:
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = %s::regclass",
             [TABLE],
         )
         names = [r[0] for r in cur.fetchall()]

@@ -72,7 +72,9 @@ def unpartition(apps, schema_editor):
             return
         indexes, pkey = _indexes(cur, TABLE)
         cur.execute(f"ALTER TABLE {TABLE} RENAME TO {TABLE}_partitioned")
-        cur.execute(f"CREATE TABLE {TABLE} (LIKE {TABLE}_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
+        cur.execute(
+            f"CREATE TABLE {TABLE} (LIKE {TABLE}_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        )
         cur.execute(f"INSERT INTO {TABLE} SELECT * FROM {TABLE}_partitioned")
         cur.execute(f"DROP TABLE {TABLE}_partitioned CASCADE")
         _restore(cur, indexes, pkey)
