@@ -396,7 +396,7 @@ class FrameDecoder:
             end = buf.find(b"\r\n", 2, limit)
             if end < 0:
                 if len(buf) >= limit:
-                    cut = buf.find(b"##", 2, limit)
+                    cut = buf.find(b"##", 1, limit)
                     cut = cut if cut > 0 else limit
                     frames.append(
                         Frame(raw=bytes(buf[:cut]), ok=False, error=f"no CR LF within {self.max_frame} bytes")
@@ -405,7 +405,7 @@ class FrameDecoder:
                     continue
                 break
             candidate = bytes(buf[:end])
-            inner = candidate.find(b"##", 2)
+            inner = candidate.find(b"##", 1)
             frame = self._candidate(candidate, inner)
             if frame is None:  # truncated packet before another ##: reject the stub, restart at the inner ##
                 stub = _frame_from(candidate[:inner])
@@ -439,7 +439,7 @@ class FrameDecoder:
         frames: list[Frame] = []
         while self._buf:
             buf = self._buf
-            inner = buf.find(b"##", 2)
+            inner = buf.find(b"##", 1)
             piece = bytes(buf[: inner if inner > 0 else len(buf)])
             del buf[: len(piece)]
             frame = _frame_from(piece)
