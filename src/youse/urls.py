@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("youse.core.urls")),
     path("registry/", include("youse.registry.urls")),
     path("stats/", include("youse.stats.urls")),
+    path("monitoring/", include("youse.monitoring.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -26,22 +26,23 @@ class Outlet:
     medium: str = "gas"
 
 
-# Metal of the plant's smelting line -> its outlets. Plant types as the standards' tables name them, the
-# strings the Limit rows carry.
+# Metal of the plant's smelting line -> its outlets. Standard and plant type are the strings the Limit rows
+# carry (monitoring/reference_data.py: "电解铝", "铅锌冶炼"); magnesium, titanium, vanadium and molybdenum
+# name their standards in the same style, ready for the rows the environment department adds.
 OUTLETS: dict[str, tuple[Outlet, ...]] = {
-    "Al": (Outlet("GB 25465-2010", "电解铝企业", "电解烟气净化排放口 DA001", "电解烟囱"),),
+    "Al": (Outlet("GB 25465-2010", "电解铝", "电解烟气净化排放口 DA001", "电解烟囱"),),
     "Pb": (
-        Outlet("GB 25466-2010", "铅锌冶炼企业", "冶炼烟气制酸尾气排放口 DA001", "制酸尾气烟囱"),
-        Outlet("GB 25466-2010", "铅锌冶炼企业", "废水总排放口 DW001", "废水总排口", "water"),
+        Outlet("GB 25466-2010", "铅锌冶炼", "冶炼烟气制酸尾气排放口 DA001", "制酸尾气烟囱"),
+        Outlet("GB 25466-2010", "铅锌冶炼", "废水总排放口 DW001", "废水总排口", "water"),
     ),
     "Zn": (
-        Outlet("GB 25466-2010", "铅锌冶炼企业", "焙烧烟气制酸尾气排放口 DA001", "制酸尾气烟囱"),
-        Outlet("GB 25466-2010", "铅锌冶炼企业", "废水总排放口 DW001", "废水总排口", "water"),
+        Outlet("GB 25466-2010", "铅锌冶炼", "焙烧烟气制酸尾气排放口 DA001", "制酸尾气烟囱"),
+        Outlet("GB 25466-2010", "铅锌冶炼", "废水总排放口 DW001", "废水总排口", "water"),
     ),
-    "Mg": (Outlet("GB 25468-2010", "镁冶炼企业", "还原炉烟气排放口 DA001", "还原炉烟囱"),),
-    "Ti": (Outlet("GB 25468-2010", "钛冶炼企业", "氯化尾气排放口 DA001", "氯化尾气烟囱"),),
-    "V": (Outlet("GB 26452-2011", "钒工业企业", "焙烧窑烟气排放口 DA001", "焙烧窑烟囱"),),
-    "Mo": (Outlet("GB 16297-1996", "新污染源", "多膛炉焙烧烟气排放口 DA001", "焙烧烟囱"),),
+    "Mg": (Outlet("GB 25468-2010", "镁冶炼", "还原炉烟气排放口 DA001", "还原炉烟囱"),),
+    "Ti": (Outlet("GB 25468-2010", "钛冶炼", "氯化尾气排放口 DA001", "氯化尾气烟囱"),),
+    "V": (Outlet("GB 26452-2011", "钒冶炼", "焙烧窑烟气排放口 DA001", "焙烧窑烟囱"),),
+    "Mo": (Outlet("GB 16297-1996", "钼焙烧", "多膛炉焙烧烟气排放口 DA001", "焙烧烟囱"),),
 }
 MODBUS_EVERY = 7
 
