@@ -184,4 +184,7 @@ def build_api() -> NinjaAPI:
     from youse.stats.api import router as stats_router
 
     api.add_router("/stats/", stats_router)
+    from youse.monitoring.api import router as monitoring_router
+
+    api.add_router("/monitoring/", monitoring_router)
     return api
