@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the standard's example packets are kept as literals, one per line)
 """HJ 212 codec: Appendix C examples byte for byte, framing properties, fuzzing, CRC variants, typos, 2005
 packets, sub-packet reassembly."""
 

@@ -15,15 +15,12 @@ def decode_main(options: dict, stdin: BinaryIO, stdout: IO[str]) -> int:
     Rejected frames are printed too (ok false, error); the exit code is 0 unless the input cannot be read."""
     decoder = FrameDecoder(max_frame=options.get("max_frame") or 9999)
     path = options.get("file")
-    source = open(path, "rb") if path and path != "-" else stdin
-    bad = 0
+    source = open(path, "rb") if path and path != "-" else stdin  # noqa: SIM115 - closed below
     try:
         while chunk := source.read(CHUNK):
             for frame in decoder.feed(chunk):
-                bad += not frame.ok
                 stdout.write(json.dumps(frame.to_json(), ensure_ascii=False) + "\n")
         for frame in decoder.close():
-            bad += not frame.ok
             stdout.write(json.dumps(frame.to_json(), ensure_ascii=False) + "\n")
     finally:
         if source is not stdin:
@@ -36,7 +33,7 @@ def encode_main(options: dict, stdin: TextIO, stdout: BinaryIO) -> int:
     Exit code 2 on a line that is not a JSON object or cannot be encoded (the packets before it are written)."""
     crc = options.get("crc") or "hj212"
     path = options.get("file")
-    source = open(path, encoding="utf-8") if path and path != "-" else stdin
+    source = open(path, encoding="utf-8") if path and path != "-" else stdin  # noqa: SIM115 - closed below
     try:
         for number, line in enumerate(source, 1):
             if not line.strip():
