@@ -8,16 +8,19 @@ Only accepted revisions count (MonthlyReport.accepted): a report under correctio
 revision that was accepted until the correction is accepted in its turn."""
 
 import datetime as dt
+import functools
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from youse.core.models import Division, IndustrialBase, Metal, PolicyTarget
+from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, PolicyTarget
 from youse.registry.models import Enterprise, ProductionUnit, UnitStatusChange
 from youse.registry.rules import CAPACITY_STATUSES
 from youse.stats import facts, rules
@@ -495,6 +498,35 @@ def _evaluate(ctx: _Context, key: object, period: Period, scope: Scope) -> list[
         },
     )
     return out
+
+
+# --- Cache ------------------------------------------------------------------------------------------
+
+CACHE_SECONDS = 600
+
+
+def _data_version() -> int:
+    """The state of the data the indicators read. Every change to it is an audited act (DESIGN.md
+    principle 2: accepted reports, unit status changes, registry edits, reference data in the admin), so
+    the newest audit event identifies it: any new event makes every cached figure stale at once."""
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def cached(fn: Callable) -> Callable:
+    """Memoise an engine function per data version and language (labels are localised). Pages use the
+    memoised functions (stats/views/common.py); the CLI, exports and warnings always compute afresh."""
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        raw = repr((fn.__name__, args, translation.get_language(), _data_version()))
+        key = "youse:indicators:" + hashlib.sha256(raw.encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = fn(*args)
+            cache.set(key, found, CACHE_SECONDS)
+        return found
+
+    return wrapper
 
 
 def _check_code(code: str) -> str:

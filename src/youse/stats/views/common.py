@@ -25,11 +25,34 @@ from youse.stats.rules import Period, PeriodError, parse_period
 from youse.stats.types import IndicatorValue, Scope, ScopeError
 
 
-def engine():
-    """The indicator engine (stats/indicators.py)."""
-    from youse.stats import indicators
+class _CachedEngine:
+    """The indicator engine as pages use it: compute, series and across memoised per data version (see
+    stats.indicators.cached), everything else passed through."""
 
-    return indicators
+    def __init__(self) -> None:
+        from youse.stats import indicators
+
+        self._engine = indicators
+        self.compute = indicators.cached(indicators.compute)
+        self.series = indicators.cached(indicators.series)
+        self.across = indicators.cached(indicators.across)
+
+    def compute_one(self, code: str, period, scope):
+        return next(v for v in self.compute(period, scope) if v.code == code)
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+
+_ENGINE: _CachedEngine | None = None
+
+
+def engine() -> _CachedEngine:
+    """The indicator engine (stats/indicators.py), memoised for pages."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = _CachedEngine()
+    return _ENGINE
 
 
 # The five targets of 一(二), in the policy's order.
