@@ -62,6 +62,7 @@ def measure(scale: int, seed: int, repeat: int) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "youse.settings")
     django.setup()
     from django.conf import settings
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -134,15 +135,29 @@ def measure(scale: int, seed: int, repeat: int) -> dict:
 
     def page(path: str) -> dict:
         status = client.get(path).status_code  # the first request warms caches and templates
+        cache.clear()  # one request with the indicator cache empty: what the first viewer waits
+        _response, cold = timed(client.get, path)
         times = []
         for _ in range(repeat):
             with QueryCount(connection) as queries:
                 _response, seconds = timed(client.get, path)
             times.append(seconds)
-        return {"status": status, "median_s": statistics.median(times), "max_s": max(times), "queries": len(queries)}
+        return {
+            "status": status,
+            "cold_s": cold,
+            "median_s": statistics.median(times),
+            "max_s": max(times),
+            "queries": len(queries),
+        }
 
     out["healthz"] = page("/healthz")
     out["home"] = page("/")
+    out["pages"] = {
+        "/stats/?period=2020": page("/stats/?period=2020"),
+        "/stats/?period=2020&scope=city:610800": page("/stats/?period=2020&scope=city:610800"),
+        "/stats/aluminium/?period=2020": page("/stats/aluminium/?period=2020"),
+        "/stats/reports/": page("/stats/reports/"),
+    }
     return out
 
 
@@ -158,11 +173,17 @@ def section(out: dict, scale: int, seed: int, database: str, env_prefix: str, re
 | `across(code, month, kind)` for 4 indicators × city and metal × every month | {ind["across_calls"]} | | {ind["across_queries"]} | **{ind["across_s"]:.1f}** | {1000 * ind["across_s"] / ind["across_calls"]:.0f} |
 | `series(code, scope, 72 months)` for 4 indicators × every city/zone and metal | {ind["series_calls"]} | | {ind["series_queries"]} | **{ind["series_s"]:.1f}** | {1000 * ind["series_s"] / ind["series_calls"]:.0f} |"""  # noqa: E501
     h, home = out["healthz"], out["home"]
+    extra_rows = "\n".join(
+        f"| `{path}` | {p['status']} | {1000 * p['cold_s']:.1f} | **{1000 * p['median_s']:.1f}** "
+        f"| {1000 * p['max_s']:.1f} | {p['queries']} |"
+        for path, p in out.get("pages", {}).items()
+    )
     return f"""{SECTION}
 
 What: the demo at scale {scale} (seed {seed}) built into {database}, then, in the same process: the
 indicator engine (youse.stats.indicators) for every city and zone and every metal, every month of
-2015-2020; and the department's home page (`/`, signed in as gxt) through the Django test client with
+2015-2020; and the department's pages (home `/`, the targets dashboard `/stats/`, the aluminium view, the
+report list; signed in as gxt) through the Django test client with
 `/healthz` as the baseline, each the median of {repeat} requests after one warm-up request.
 
 Command: `{env_prefix}.venv/bin/python benchmarks/stats.py`
@@ -179,10 +200,14 @@ stats.services.file_reports, the few returned/draft/corrected ones through the s
 
 {indicator_text}
 
-| page | status | median ms | max ms | queries |
-|---|---|---|---|---|
-| `/healthz` (baseline) | {h["status"]} | {1000 * h["median_s"]:.1f} | {1000 * h["max_s"]:.1f} | {h["queries"]} |
-| `/` department home | {home["status"]} | **{1000 * home["median_s"]:.1f}** | {1000 * home["max_s"]:.1f} | {home["queries"]} |
+Pages: "cold" is one request with the indicator cache emptied first (what the first viewer after a change
+waits); the median and max are over {repeat} repeat requests, served from the cache (stats.indicators.cached).
+
+| page | status | cold ms | median ms | max ms | queries (repeat) |
+|---|---|---|---|---|---|
+| `/healthz` (baseline) | {h["status"]} | {1000 * h["cold_s"]:.1f} | {1000 * h["median_s"]:.1f} | {1000 * h["max_s"]:.1f} | {h["queries"]} |
+| `/` department home | {home["status"]} | {1000 * home["cold_s"]:.1f} | **{1000 * home["median_s"]:.1f}** | {1000 * home["max_s"]:.1f} | {home["queries"]} |
+{extra_rows}
 """  # noqa: E501
 
 
