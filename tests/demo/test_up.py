@@ -41,7 +41,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_it_serves_the_demo_and_stops_everything_on_sigint(tmp_path):
-    port = _free_port()
+    port, gateway, metrics = _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'up.sqlite3'}",
@@ -51,7 +51,10 @@ def test_it_serves_the_demo_and_stops_everything_on_sigint(tmp_path):
     log_path = tmp_path / "up.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "youse.cli", "up", "--port", str(port)],
+            [
+                *(sys.executable, "-m", "youse.cli", "up", "--port", str(port)),
+                *("--gateway", f"127.0.0.1:{gateway}", "--metrics", f"127.0.0.1:{metrics}"),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -69,6 +72,12 @@ def test_it_serves_the_demo_and_stops_everything_on_sigint(tmp_path):
         output = log_path.read_text()
         children = [int(pid) for pid in re.findall(r"started \w+ \(pid (\d+)\)", output)]
         assert children, output
+        # The HJ 212 gateway and the simulator playing the demo's data loggers run too.
+        assert "started gateway" in output and "started simulator" in output, output
+        while _get(f"http://127.0.0.1:{metrics}/metrics") != 200:
+            assert proc.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, log_path.read_text()
+            time.sleep(0.5)
         assert all(_alive(pid) for pid in children)
 
         proc.send_signal(signal.SIGINT)
@@ -82,3 +91,4 @@ def test_it_serves_the_demo_and_stops_everything_on_sigint(tmp_path):
     assert "ent-a" in output and "youse-demo" in output  # the demo sign-ins were printed
     assert not any(_alive(pid) for pid in children)
     assert _get(f"{base}/healthz") is None  # nothing listens any more
+    assert _get(f"http://127.0.0.1:{metrics}/metrics") is None

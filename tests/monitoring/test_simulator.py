@@ -4,6 +4,7 @@ uploads ask for answers and the 9014 replies are counted, figures are determinis
 import asyncio
 import datetime as dt
 import io
+import socket
 
 import pytest
 
@@ -150,3 +151,23 @@ def test_main_plays_the_registered_points_from_the_database(personas):
     )
     devices = simulator.registered_devices()
     assert devices == [Device(point.mn, "654321", "gas", "default", "modbus")]
+
+
+def test_it_reconnects_when_the_gateway_comes_up_late():
+    receiver = Receiver()
+
+    async def go() -> simulator.Summary:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        task = asyncio.create_task(
+            simulator.simulate(simulator.planned_devices(1, 1), "127.0.0.1", port, {"rate": 10, "duration": 3.0})
+        )
+        await asyncio.sleep(0.8)  # the logger finds nobody listening at first
+        server = await asyncio.start_server(receiver.handle, "127.0.0.1", port)
+        async with server:
+            return await task
+
+    summary = asyncio.run(go())
+    assert summary.errors >= 1 and summary.connections == 1
+    assert receiver.frames and summary.acked > 0

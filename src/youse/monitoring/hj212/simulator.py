@@ -357,14 +357,33 @@ class Logger:
         return chunks
 
     async def run(self, host: str, port: int, deadline: float | None, stop: asyncio.Event) -> None:
+        """Connect, upload until the deadline or stop; reconnect (with backoff) when the gateway is not
+        there yet or drops the connection, as data loggers do."""
         # Stagger the start so a thousand loggers do not all connect in one instant.
-        await asyncio.sleep(min(1.0 / max(self.rate, 0.001), 5.0) * self.rng.random())
-        try:
-            reader, writer = await asyncio.open_connection(host, port)
-        except OSError:
-            self.summary.errors += 1
-            return
-        self.summary.connections += 1
+        await self._pause(min(1.0 / max(self.rate, 0.001), 5.0) * self.rng.random(), deadline, stop)
+        backoff = 0.5
+        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+            try:
+                reader, writer = await asyncio.open_connection(host, port)
+            except OSError:
+                self.summary.errors += 1
+                await self._pause(backoff, deadline, stop)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            backoff = 0.5
+            self.summary.connections += 1
+            await self._session(reader, writer, deadline, stop)
+
+    async def _pause(self, seconds: float, deadline: float | None, stop: asyncio.Event) -> None:
+        if deadline is not None:
+            seconds = min(seconds, deadline - time.monotonic())
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), seconds)
+
+    async def _session(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, deadline: float | None, stop: asyncio.Event
+    ) -> None:
         acks = asyncio.create_task(self._read_acks(reader))
         interval = 1.0 / max(self.rate, 0.001)
         next_at = time.monotonic()
@@ -374,12 +393,10 @@ class Logger:
                     writer.write(chunk)
                     await writer.drain()
                 next_at += interval
-                delay = next_at - time.monotonic()
-                if deadline is not None:
-                    delay = min(delay, deadline - time.monotonic())
-                if delay > 0:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), delay)
+                await self._pause(next_at - time.monotonic(), deadline, stop)
+                if acks.done():  # the gateway hung up
+                    self.summary.errors += 1
+                    return
         except (OSError, ConnectionError):
             self.summary.errors += 1
         finally:
@@ -459,4 +476,4 @@ def main(options: dict, stdout: IO[str]) -> int:
 
     summary = asyncio.run(run())
     stdout.write(f"Summary: {summary.line()}\n")
-    return 0 if summary.connections else 1
+    return 0 if summary.connections or not duration else 1

@@ -1,10 +1,10 @@
 """`youse up` (behind `make run`): the whole platform on one machine with one command.
 
 Migrates the database, builds the synthetic data set when the registry is empty, then starts the
-platform's processes as children and supervises them: the web server and the ticker (`youse tick`
-every minute) now; the worker, the HJ 212 gateway and the simulator join `processes()` as later
-modules add them. Ctrl-C (SIGINT) or SIGTERM stops every child it started; if a child dies on its
-own, the others are stopped too, so nothing is left running half-way."""
+platform's processes as children and supervises them: the web server, the ticker (`youse tick`
+every minute), the HJ 212 gateway and a simulator playing the demo's data loggers against it; the worker
+joins `processes()` when its module adds it. Ctrl-C (SIGINT) or SIGTERM stops every child it started; if
+a child dies on its own, the others are stopped too, so nothing is left running half-way."""
 
 import contextlib
 import os
@@ -27,6 +27,7 @@ from rich.table import Table
 from youse.demo.generator import DemoRefused, build, refusal
 from youse.demo.personas import sign_ins
 from youse.demo.progress import progress_bar
+from youse.monitoring.models import MonitoringPoint
 from youse.registry.models import Enterprise
 
 DEMO_SEED, DEMO_SCALE = 42, 1
@@ -60,11 +61,58 @@ while True:
 """
 
 
-def processes(host: str, port: int, *, reload: bool = False, tick_every: int = TICK_EVERY) -> list[ChildProcess]:
-    """Every process of the platform, in start order. Later modules append theirs here."""
+GATEWAY_LISTEN = "127.0.0.1:2120"
+GATEWAY_METRICS = "127.0.0.1:9120"
+SIMULATOR_RATE = 0.2  # packets per second per point: a real-time packet every 5 s, minute data each minute
+
+
+def processes(
+    host: str,
+    port: int,
+    *,
+    reload: bool = False,
+    tick_every: int = TICK_EVERY,
+    gateway: str | None = GATEWAY_LISTEN,
+    metrics: str | None = GATEWAY_METRICS,
+    simulate: bool = True,
+) -> list[ChildProcess]:
+    """Every process of the platform, in start order. Later modules append theirs here.
+
+    The HJ 212 gateway listens on `gateway` (None: not started); the simulator plays the registered
+    monitoring points' data loggers against it, so the demo's monitoring board is live."""
     web = youse_command("runserver", f"{host}:{port}", *([] if reload else ["--noreload"]))
     ticker = [sys.executable, "-c", TICK_LOOP.format(every=tick_every), *youse_command("tick")]
-    return [ChildProcess("web", web), ChildProcess("ticker", ticker)]
+    children = [ChildProcess("web", web), ChildProcess("ticker", ticker)]
+    if gateway:
+        argv = youse_command("gateway", "--listen", gateway, *(["--metrics", metrics] if metrics else []))
+        children.append(ChildProcess("gateway", argv))
+        if simulate:
+            children.append(
+                ChildProcess(
+                    "simulator",
+                    youse_command(
+                        "hj212",
+                        "simulate",
+                        "--target",
+                        gateway,
+                        "--from-database",
+                        "--points",
+                        "0",
+                        "--rate",
+                        str(SIMULATOR_RATE),
+                        "--duration",
+                        "0",
+                    ),
+                )
+            )
+    return children
+
+
+def _address_free(address: str | None) -> bool:
+    if not address:
+        return True
+    host, _, port = address.rpartition(":")
+    return port.isdigit() and port_free(host.strip("[]"), int(port))
 
 
 class Supervisor:
@@ -139,12 +187,29 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="web port (default 8000)")
         parser.add_argument("--no-demo", action="store_true", help="do not build the demo data set")
         parser.add_argument("--reload", action="store_true", help="restart the web server when code changes")
+        parser.add_argument(
+            "--gateway", default=GATEWAY_LISTEN, help=f"HOST:PORT of the HJ 212 gateway (default {GATEWAY_LISTEN})"
+        )
+        parser.add_argument(
+            "--metrics",
+            default=GATEWAY_METRICS,
+            help=f"HOST:PORT of the gateway's /metrics (default {GATEWAY_METRICS})",
+        )
+        parser.add_argument("--no-gateway", action="store_true", help="start neither the gateway nor the simulator")
+        parser.add_argument("--no-simulator", action="store_true", help="start the gateway without the simulator")
 
     def handle(self, *args, host: str, port: int, no_demo: bool, reload: bool, **options) -> None:
         console = Console(file=self.stdout._out)
         self.stopping = False
         if not port_free(host, port):
             raise CommandError(f"Port {port} on {host} is in use: stop what uses it or choose another with --port.")
+        gateway = None if options["no_gateway"] else options["gateway"]
+        metrics = options["metrics"]
+        for address, flag in ((gateway, "--gateway"), (metrics if gateway else None, "--metrics")):
+            if not _address_free(address):
+                raise CommandError(
+                    f"{address} is in use (is another Youse running?): choose another with {flag}, or --no-gateway."
+                )
 
         console.rule("[bold]Youse (有色)[/bold]")
         console.print("Applying migrations…")
@@ -160,6 +225,8 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             console.print(f"Synthetic data set built in {result.seconds:.1f} s.")
         rows = sign_ins()
+        # Nothing to play without registered points (--no-demo on an empty database).
+        simulate = not options["no_simulator"] and MonitoringPoint.objects.filter(active=True).exists()
         # Children open their own connections; none of ours should be inherited.
         connections.close_all()
 
@@ -168,7 +235,8 @@ class Command(BaseCommand):
         supervisor = Supervisor(console)
         code = 0
         try:
-            for child in processes(host, port, reload=reload):
+            children = processes(host, port, reload=reload, gateway=gateway, metrics=metrics, simulate=simulate)
+            for child in children:
                 supervisor.start(child)
             base_url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
             if self._wait_until_up(supervisor, base_url + "healthz"):
