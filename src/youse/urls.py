@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from youse.api import api
+from youse.monitoring.views_metrics import metrics
 
 urlpatterns = [
     path("", include("youse.core.urls")),
@@ -11,4 +12,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -322,3 +322,26 @@ def test_it_creates_month_partitions_on_postgresql(db, point):
         cur.execute("SELECT count(*) FROM monitoring_reading_default")
         assert cur.fetchone()[0] == 1  # the 2001 reading, from a device with a wrong clock
     assert Reading.objects.filter(point=point).count() == 2
+
+
+# --- /metrics on the web side -------------------------------------------------------------------------
+
+
+def test_it_serves_web_metrics_with_the_gateway_snapshot(db, point, personas, tmp_path, monkeypatch):
+    from django.test import Client
+
+    snapshot = tmp_path / "metrics.prom"
+    snapshot.write_text("# TYPE youse_gateway_connections gauge\nyouse_gateway_connections 42\n")
+    monkeypatch.setenv("YOUSE_GATEWAY_METRICS_FILE", str(snapshot))
+    Store().write([_record(packet()), _record(packet(mn="99999990000009")), _record(packet(pw="000000"))])
+    assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 403
+    response = Client().get("/metrics")  # from loopback, where the scraper runs
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain; version=0.0.4")
+    text = response.content.decode()
+    assert 'youse_monitoring_quarantine_open{reason="unknown_mn"} 1' in text
+    assert 'youse_monitoring_quarantine_open{reason="wrong_pw"} 1' in text
+    assert "youse_gateway_connections 42" in text
+    staff = personas.client("department").get("/metrics", REMOTE_ADDR="10.1.2.3")
+    assert staff.status_code == 200
+    if "estimate" not in text:
+        assert "youse_monitoring_readings_rows 1" in text
