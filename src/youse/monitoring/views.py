@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,6 +27,7 @@ from youse.core import scopes
 from youse.core.models import Division, Metal
 from youse.monitoring import points as point_services
 from youse.monitoring import rules
+from youse.monitoring.hj212.codes import FACTORS, unit_of
 from youse.monitoring.models import (
     Alarm,
     AlarmKind,
@@ -60,18 +61,14 @@ class FactorMeta:
 
 
 def factor_meta(code: str) -> FactorMeta:
-    """Name (in the active language) and unit of a 2017 factor code."""
+    """Name (in the active language) and unit of a 2017 factor code, from the HJ 212 code table."""
     from django.utils import translation
 
-    try:
-        from youse.monitoring.hj212.codes import FACTORS
-    except ImportError:  # the code table is optional for the pages: the units of rules.py suffice
-        FACTORS = {}
     entry = FACTORS.get(code)
-    if entry is not None:
-        name = entry.name_en if translation.get_language() == "en" and entry.name_en else entry.name_zh
-        return FactorMeta(code, name, entry.unit or rules.READING_UNITS.get(code, ""))
-    return FactorMeta(code, code, rules.READING_UNITS.get(code, ""))
+    if entry is None:
+        return FactorMeta(code, code, unit_of(code))
+    name = entry.name_en if translation.get_language() == "en" and entry.name_en else entry.name_zh
+    return FactorMeta(code, name, entry.unit)
 
 
 # --- Scoping and filters ------------------------------------------------------------------------------
@@ -495,9 +492,7 @@ def quarantine_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @login_required
 def enforcement_items(request: HttpRequest) -> HttpResponse:
     """Repeated exceedances: the department's and the environment department's list for enforcement."""
-    if not scopes.can(request.user, "monitoring.manage"):
-        scopes.require(request.user, "monitoring.manage")  # audits the refusal and raises
-        raise PermissionDenied
+    scopes.require(request.user, "monitoring.manage")
     qs = scopes.visible(request.user, RepeatedExceedance.objects.select_related("point__plant__enterprise"))
     status = request.GET.get("status", "open")
     if status in RepeatedExceedance.Status.values:
