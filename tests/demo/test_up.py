@@ -74,7 +74,9 @@ def test_it_serves_the_demo_and_stops_everything_on_sigint(tmp_path):
         assert children, output
         # The HJ 212 gateway and the simulator playing the demo's data loggers run too.
         assert "started gateway" in output and "started simulator" in output, output
-        while _get(f"http://127.0.0.1:{metrics}/metrics") != 200:
+        # `youse up` prints its banner once it has seen the web server answer; Ctrl-C before that
+        # skips the banner, so wait for it as a person at the terminal would.
+        while _get(f"http://127.0.0.1:{metrics}/metrics") != 200 or "Youse is running" not in log_path.read_text():
             assert proc.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.5)
