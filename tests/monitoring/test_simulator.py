@@ -133,12 +133,12 @@ def test_main_refuses_a_malformed_target_and_reports_a_summary(capsys):
 
 @pytest.mark.django_db
 def test_main_plays_the_registered_points_from_the_database(personas):
-    from youse.monitoring import points
+    from youse.monitoring import services
 
-    point = points.create_point(
+    point = services.create_point(
         personas.environment,
-        personas.plant_a,
         {
+            "plant": personas.plant_a,
             "mn": "88888880000001AAAAAAAAAA",
             "pw": "654321",
             "name": "还原炉烟囱",

@@ -9,7 +9,8 @@ from django.utils import timezone
 from youse.core import services as core_services
 from youse.core.models import AuditEvent, ResponsibleUnit
 from youse.core.roles import Role
-from youse.monitoring import points
+from youse.monitoring import services
+from youse.monitoring.hj212 import codec
 from youse.monitoring.models import Alarm, QuarantinedPacket, Reading, RepeatedExceedance
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def make_point(actor, plant, mn: str, **extra):
         "plant_type": "电解铝",
         **extra,
     }
-    return points.create_point(actor, plant, data)
+    return services.create_point(actor, {**data, "plant": plant})
 
 
 def add_readings(point, when, values: dict, kind="rtd", flag="N"):
@@ -123,7 +124,6 @@ def test_the_alarm_list_is_scoped_and_shows_peak_limit_and_duration(personas, se
 
 
 def test_the_enterprise_and_the_environment_department_acknowledge_an_alarm(personas, setup):
-    pytest.importorskip("youse.monitoring.services")
     alarm = setup["alarm"]
     url = f"/monitoring/alarms/{alarm.pk}/acknowledge/"
     assert personas.client("ent_b").post(url, {"note": "x"}).status_code == 404
@@ -137,8 +137,20 @@ def test_the_enterprise_and_the_environment_department_acknowledge_an_alarm(pers
 
 
 def _packet(mn="UNKNOWN00000000000000001"):
+    raw = codec.encode(
+        {
+            "qn": "20260701143000001",
+            "st": "22",
+            "cn": "2011",
+            "pw": "123456",
+            "mn": mn,
+            "flag": 5,
+            "data_time": "2026-07-01T14:30:00+08:00",
+            "values": {"a21026": {"rtd": 88.5, "flag": "N"}},
+        }
+    )
     return QuarantinedPacket.objects.create(
-        received_at=timezone.now(), peer="127.0.0.1:5000", mn=mn, cn="2011", reason="unknown_mn", raw="##0010..."
+        received_at=timezone.now(), peer="127.0.0.1:5000", mn=mn, cn="2011", reason="unknown_mn", raw=raw.decode()
     )
 
 
@@ -154,6 +166,8 @@ def test_the_environment_department_assigns_and_dismisses_quarantined_packets(pe
     second.refresh_from_db()
     assert (first.status, first.point, first.reviewed_by) == ("assigned", setup["a"], personas.environment)
     assert second.status == "dismissed"
+    # The assigned packet's figures became readings of the point.
+    assert Reading.objects.get(point=setup["a"], kind="rtd", factor="a21026", rtd=88.5)
     assert AuditEvent.objects.filter(actor=personas.environment, object_id=str(first.pk), reason="MN 录错").exists()
     # Reviewed packets leave the open list.
     assert f'data-packet="{first.pk}"' not in client.get("/monitoring/quarantine/").content.decode()

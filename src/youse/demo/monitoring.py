@@ -1,6 +1,6 @@
 """The demo's monitoring points: one flue-gas stack per smelting plant of the metals the emission standards
 cover (and a wastewater outlet at lead and zinc smelters), registered by the environment department through
-monitoring.points.create_point, as a person would.
+monitoring.services.create_point, as a person would.
 
 Each point names the standard and plant type of the Limit rows that apply (FACTS.md: GB 25465-2010
 aluminium, GB 25466-2010 lead-zinc, GB 25468-2010 magnesium-titanium, GB 26452-2011 vanadium, GB 16297
@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from youse.core.models import User
-from youse.monitoring import points as point_services
+from youse.monitoring import services as monitoring_services
 from youse.monitoring.models import MonitoringPoint
 from youse.registry.models import Plant, ProductionUnit
 
@@ -82,6 +82,7 @@ def build(actor: User, seed: int) -> list[MonitoringPoint]:
             index += 1
             mn = mn_for(seed, plant, index)
             data = {
+                "plant": plant,
                 "mn": mn,
                 "pw": pw_for(seed, mn),
                 "name": outlet.name,
@@ -93,5 +94,5 @@ def build(actor: User, seed: int) -> list[MonitoringPoint]:
                 "accepted_crc": ["modbus"] if index % MODBUS_EVERY == 0 else [],
                 "expected_interval_s": 60,
             }
-            created.append(point_services.create_point(actor, plant, data, reason="示例数据"))
+            created.append(monitoring_services.create_point(actor, data, reason="示例数据"))
     return created

@@ -2,7 +2,7 @@
 exceedances handed to enforcement, and the limits table.
 
 Every queryset comes from scopes.visible() (an enterprise sees its own points, a city its city's); every
-change goes through a service function (monitoring.points, monitoring.services) which checks the
+change goes through a service function (monitoring.services) which checks the
 capability and writes the audit event. The board's cards refresh themselves by htmx polling, so data
 arriving from the loggers shows without a reload."""
 
@@ -25,8 +25,7 @@ from django.views.decorators.http import require_POST
 
 from youse.core import scopes
 from youse.core.models import Division, Metal
-from youse.monitoring import points as point_services
-from youse.monitoring import rules
+from youse.monitoring import rules, services
 from youse.monitoring.hj212.codes import FACTORS, unit_of
 from youse.monitoring.models import (
     Alarm,
@@ -408,11 +407,6 @@ def alarm_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alarm = scopes.get_visible_or_404(request.user, Alarm, pk=pk)
     note = request.POST.get("note", "")[:2000]
     try:
-        from youse.monitoring import services
-    except ImportError:
-        messages.error(request, _("Acknowledging alarms is not available yet."))
-        return redirect(_next(request, "monitoring:alarms"))
-    try:
         services.acknowledge_alarm(request.user, alarm, note)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -474,10 +468,10 @@ def quarantine_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             if not point_id.isdigit():
                 raise ValidationError({"point": [_("Choose the point this packet belongs to.")]})
             point = scopes.get_visible_or_404(request.user, MonitoringPoint, pk=int(point_id))
-            point_services.assign_packet(request.user, packet, point, reason=reason)
+            services.assign_packet(request.user, packet, point, reason=reason)
             messages.success(request, _("Packet assigned to %(point)s.") % {"point": point})
         elif action == "dismiss":
-            point_services.dismiss_packet(request.user, packet, reason=reason)
+            services.dismiss_packet(request.user, packet, reason=reason)
             messages.success(request, _("Packet dismissed."))
         else:
             raise Http404(_("No such action."))
