@@ -37,13 +37,13 @@ from youse.core.models import Division
 from youse.core.roles import Role
 from youse.registry import services as rs
 from youse.registry.rules import make_credit_code
-from youse.monitoring.points import create_point
+from youse.monitoring.services import create_point
 div = {d.code: d for d in Division.objects.exclude(code="")}
 gxt = cs.create_user(None, "gxt", Role.DEPARTMENT, password="youse-test-password", is_staff=True)
 ent = rs.create_enterprise(gxt, {"name": "府谷示范镁业有限公司", "short_name": "示范镁业",
     "credit_code": make_credit_code("91610822MA0000001"), "division": div["610822"], "ownership": "private"})
 plant = rs.create_plant(gxt, ent, {"name": "一厂", "division": div["610822"]})
-create_point(gxt, plant, {"mn": "__MN__", "pw": "__PW__", "name": "1# 烟囱", "outlet": "DA001",
+create_point(gxt, {"plant": plant, "mn": "__MN__", "pw": "__PW__", "name": "1# 烟囱", "outlet": "DA001",
     "medium": "gas",
     "standard": "GB 25465-2010", "plant_type": "镁冶炼"})
 """.replace("__MN__", MN).replace("__PW__", PW)
@@ -241,9 +241,7 @@ def processes():
             gw.kill()
 
 
-def test_it_loses_no_acknowledged_packet_when_killed_and_doubles_none_on_replay(
-    database, processes, tmp_path
-):
+def test_it_loses_no_acknowledged_packet_when_killed_and_doubles_none_on_replay(database, processes, tmp_path):
     journal = tmp_path / "journal"
     n = 600
     packets = [_packet(i) for i in range(n)]
@@ -290,9 +288,7 @@ def test_it_loses_no_acknowledged_packet_when_killed_and_doubles_none_on_replay(
     assert sorted(stored) == sorted(when for _, _, when in packets)
 
 
-def test_it_keeps_accepting_while_the_database_is_down_and_drains_when_it_returns(
-    database, processes, tmp_path
-):
+def test_it_keeps_accepting_while_the_database_is_down_and_drains_when_it_returns(database, processes, tmp_path):
     journal = tmp_path / "journal"
     n = 200
     packets = [_packet(i) for i in range(n)]

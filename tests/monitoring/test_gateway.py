@@ -12,15 +12,13 @@ from youse.monitoring.hj212.gateway import Gateway, Limits
 from youse.monitoring.hj212.journal import KIND_FRAME, KIND_REJECT, Journal, Record
 from youse.monitoring.hj212.store import Store
 from youse.monitoring.models import QuarantinedPacket, Reading
-from youse.monitoring.points import create_point
+from youse.monitoring.services import create_point, update_point
 
 MN = "88888880000001"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def packet(
-    cn="2051", flag=5, qn="20240601085857223", mn=MN, pw="123456", when="20240601080000", crc="hj212", **kw
-):
+def packet(cn="2051", flag=5, qn="20240601085857223", mn=MN, pw="123456", when="20240601080000", crc="hj212", **kw):
     values = kw.pop("values", {"a21026": {"avg": 12.5, "min": 10.0, "max": 15.0, "flag": "N"}})
     when = dt.datetime.strptime(when, "%Y%m%d%H%M%S").replace(tzinfo=BEIJING)
     fields = {
@@ -47,7 +45,7 @@ class RecordingStore:
     def __init__(self):
         self.records = []
 
-    def write(self, records):
+    def write(self, records, decoded=None):
         from youse.monitoring.hj212.store import BatchResult
 
         self.records.extend(records)
@@ -212,8 +210,8 @@ def test_it_serves_metrics_in_prometheus_text(tmp_path):
 def point(personas):
     return create_point(
         personas.department,
-        personas.plant_a,
         {
+            "plant": personas.plant_a,
             "mn": MN,
             "pw": "123456",
             "name": "1# 电解烟气",
@@ -277,12 +275,9 @@ def test_it_quarantines_what_cannot_become_readings(db, point):
     assert all(q.status == "open" for q in got.values())
 
 
-def test_it_accepts_a_crc_variant_the_point_allows(db, point):
-    point.accepted_crc = ["modbus"]
-    point.save()
-    Store().write(
-        [_record(packet(crc="modbus")), _record(packet(crc="modbus-swapped", when="20240601080100"))]
-    )
+def test_it_accepts_a_crc_variant_the_point_allows(db, point, personas):
+    update_point(personas.department, point, {"accepted_crc": ["modbus"]})
+    Store().write([_record(packet(crc="modbus")), _record(packet(crc="modbus-swapped", when="20240601080100"))])
     assert Reading.objects.filter(point=point).count() == 1
     assert QuarantinedPacket.objects.get().detail.startswith("CRC variant modbus-swapped")
 
@@ -293,9 +288,7 @@ def test_it_stores_sub_packets_of_one_upload_as_one_set_of_readings(db, point):
         for i, code in enumerate(["a21026", "a21002"])
     ]
     Store().write([_record(p) for p in parts])  # together in one batch
-    Store().write(
-        [_record(parts[0]), _record(packet(flag=7, PNUM=2, PNO=2, values={"a34013": {"avg": 3.0}}))]
-    )
+    Store().write([_record(parts[0]), _record(packet(flag=7, PNUM=2, PNO=2, values={"a34013": {"avg": 3.0}}))])
     assert sorted(Reading.objects.filter(point=point).values_list("factor", "avg")) == [
         ("a21002", 2.0),
         ("a21026", 1.0),
@@ -312,9 +305,7 @@ def test_it_creates_month_partitions_on_postgresql(db, point):
         pytest.skip("partitions exist on PostgreSQL only")
     assert is_partitioned(connection)
     now = dt.datetime.now(BEIJING)
-    Store().write(
-        [_record(packet(when=now.strftime("%Y%m%d%H%M00"))), _record(packet(when="20010101000000"))]
-    )
+    Store().write([_record(packet(when=now.strftime("%Y%m%d%H%M00"))), _record(packet(when="20010101000000"))])
     months = existing_partitions(connection)
     nxt = (now.year + now.month // 12, now.month % 12 + 1)
     assert nxt in months and (2001, 1) not in months

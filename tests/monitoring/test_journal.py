@@ -8,9 +8,7 @@ from youse.monitoring.hj212.journal import HEADER, KIND_FRAME, KIND_REJECT, Jour
 
 
 def _rec(i: int, kind: int = KIND_FRAME) -> Record:
-    return Record(
-        kind, 1_700_000_000.0 + i, "127.0.0.1:5000", "crc: bad" if kind == KIND_REJECT else "", b"##%04d" % i
-    )
+    return Record(kind, 1_700_000_000.0 + i, "127.0.0.1:5000", "crc: bad" if kind == KIND_REJECT else "", b"##%04d" % i)
 
 
 def test_it_round_trips_records(tmp_path):

@@ -39,9 +39,7 @@ def _reading_rows() -> tuple[float, bool]:
 
 
 def gateway_snapshot_path() -> Path:
-    return Path(
-        os.environ.get("YOUSE_GATEWAY_METRICS_FILE") or Path(settings.VAR_DIR) / "journal" / "metrics.prom"
-    )
+    return Path(os.environ.get("YOUSE_GATEWAY_METRICS_FILE") or Path(settings.VAR_DIR) / "journal" / "metrics.prom")
 
 
 def metrics(request: HttpRequest) -> HttpResponse:

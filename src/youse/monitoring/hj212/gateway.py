@@ -37,7 +37,7 @@ NOTIFICATION_CNS = frozenset({"1013"})  # 现场机时间校准请求: answered 
 
 
 class BatchStore(Protocol):
-    def write(self, records: list[Record]): ...
+    def write(self, records: list[Record], decoded: dict | None = None): ...
 
 
 @dataclass
@@ -46,14 +46,13 @@ class Limits:
     idle_timeout: float = 300.0
     frame_timeout: float = 60.0  # an incomplete frame must complete within this time
     max_connections: int = 20000
-    connection_buffer: int = (
-        32 << 10
-    )  # undecoded bytes per connection (beyond max_frame + 12 the decoder cuts)
+    connection_buffer: int = 32 << 10  # undecoded bytes per connection (beyond max_frame + 12 the decoder cuts)
     global_buffer: int = 256 << 20
     max_rejects: int = 100  # rejected frames on one connection before it is closed
     journal_max_lag: int = 2 << 30  # journal bytes not yet in the database before reading pauses
     group_commit_delay: float = 0.002
     batch_records: int = 5000
+    decoded_cache: int = 50000  # decoded frames kept for the writer (beyond, it decodes them again)
 
 
 def parse_address(text: str, default_port: int = 2120) -> tuple[str, int]:
@@ -170,9 +169,7 @@ class Connection(asyncio.Protocol):
 
 
 class Gateway:
-    def __init__(
-        self, journal: Journal, store: BatchStore | None, limits: Limits, metrics: Metrics | None = None
-    ):
+    def __init__(self, journal: Journal, store: BatchStore | None, limits: Limits, metrics: Metrics | None = None):
         self.journal = journal
         self.store = store
         self.limits = limits
@@ -190,6 +187,7 @@ class Gateway:
         self._tasks: list[asyncio.Task] = []
         self.servers: list[asyncio.base_events.Server] = []
         self.writer_error: str = ""
+        self.decoded: dict[int, object] = {}  # journal end offset -> frame, until the writer stores it
 
     # --- frames -----------------------------------------------------------------------------------------
     def on_frame(self, conn: Connection, frame) -> None:
@@ -199,9 +197,7 @@ class Gateway:
         if frame.crc == "invalid" or not frame.ok:
             reason = reject_reason(frame)
             self.metrics.reject(reason)
-            self.journal.append(
-                Record(KIND_REJECT, now, conn.peer, f"{reason}: {frame.error or ''}", frame.raw)
-            )
+            self.journal.append(Record(KIND_REJECT, now, conn.peer, f"{reason}: {frame.error or ''}", frame.raw))
             self._dirty.set()
             conn.rejects += 1
             if conn.rejects > self.limits.max_rejects:
@@ -209,6 +205,8 @@ class Gateway:
             return
         self.metrics.frame(frame.cn)
         end = self.journal.append(Record(KIND_FRAME, now, conn.peer, "", frame.raw))
+        if len(self.decoded) < self.limits.decoded_cache:  # spares the writer a second decoding
+            self.decoded[end] = frame
         reply = None
         if frame.cn in NOTIFICATION_CNS:
             reply = reply_9013(frame)
@@ -262,8 +260,9 @@ class Gateway:
                 offset = records[-1].end
                 continue
             started = time.perf_counter()
+            decoded = self.decoded
             try:
-                result = self.store.write(records)
+                result = self.store.write(records, {r.end: decoded.get(r.end) for r in records})
             except Exception as exc:
                 self.metrics.db_errors += 1
                 self.writer_error = f"{type(exc).__name__}: {exc}"
@@ -283,6 +282,8 @@ class Gateway:
                     self.metrics.reject(reason, n)
             self.journal.commit(records[-1].end)
             offset = records[-1].end
+            for r in records:
+                decoded.pop(r.end, None)
 
     # --- housekeeping -----------------------------------------------------------------------------------
     async def sweeper(self, snapshot: Path | None) -> None:
@@ -365,8 +366,8 @@ class DjangoStore:
 
         self._store = Store()
 
-    def write(self, records: list[Record]):
-        return self._store.write(records)
+    def write(self, records: list[Record], decoded: dict | None = None):
+        return self._store.write(records, decoded)
 
     def reset(self) -> None:
         from django.db import connections

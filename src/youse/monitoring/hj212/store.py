@@ -94,12 +94,9 @@ class Store:
     def _load_points(self) -> None:
         from youse.monitoring.models import MonitoringPoint
 
-        rows = MonitoringPoint.objects.using(self.alias).values_list(
-            "mn", "id", "pw", "accepted_crc", "active"
-        )
+        rows = MonitoringPoint.objects.using(self.alias).values_list("mn", "id", "pw", "accepted_crc", "active")
         self._points = {
-            mn: PointInfo(pk, pw, frozenset(["hj212", *(acc or [])]), active)
-            for mn, pk, pw, acc, active in rows
+            mn: PointInfo(pk, pw, frozenset(["hj212", *(acc or [])]), active) for mn, pk, pw, acc, active in rows
         }
         self._points_at = time.monotonic()
 
@@ -114,8 +111,11 @@ class Store:
         return info
 
     # --- one batch --------------------------------------------------------------------------------------
-    def write(self, records: list[Record]) -> BatchResult:
-        """Store a batch in one transaction. Raises on database errors (the caller retries)."""
+    def write(self, records: list[Record], decoded: dict | None = None) -> BatchResult:
+        """Store a batch in one transaction. Raises on database errors (the caller retries).
+
+        ``decoded`` maps a record's end offset to the frame the gateway already decoded from it (the
+        same bytes); records not in it (a replay after a restart) are decoded again."""
         from youse.monitoring.hj212.codec import decode_one
 
         try:
@@ -156,7 +156,9 @@ class Store:
                 reject(rec, reason or "undecodable", detail.strip(), mn, cn)
                 continue
             try:
-                frame = decode_one(rec.raw)
+                frame = decoded.get(rec.end) if decoded else None
+                if frame is None or frame.raw != rec.raw:
+                    frame = decode_one(rec.raw)
             except Exception as exc:  # a codec bug must not stop the journal
                 reject(rec, "undecodable", f"{type(exc).__name__}: {exc}")
                 continue
@@ -249,17 +251,14 @@ class Store:
                             f"INSERT INTO {TABLE} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING", prepared
                         )
             if quarantine:
-                QuarantinedPacket.objects.using(self.alias).bulk_create(
-                    [QuarantinedPacket(**q) for q in quarantine]
-                )
+                QuarantinedPacket.objects.using(self.alias).bulk_create([QuarantinedPacket(**q) for q in quarantine])
 
     # --- PostgreSQL -------------------------------------------------------------------------------------
     def _copy_rows(self, rows: list[tuple]) -> None:
         cols = ", ".join(COLUMNS)
         with self.connection.cursor() as cur:
             cur.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (LIKE {TABLE} INCLUDING DEFAULTS) "
-                "ON COMMIT DELETE ROWS"
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} (LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
             )
             cur.execute(f"TRUNCATE {STAGE}")
             with cur.cursor.copy(f"COPY {STAGE} ({cols}) FROM STDIN") as copy:
