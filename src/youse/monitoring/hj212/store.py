@@ -143,7 +143,8 @@ class Store:
             )
             result.reasons[reason] = result.reasons.get(reason, 0) + 1
 
-        self.point("")  # refresh the point cache when due
+        if time.monotonic() - self._points_at > POINT_CACHE_SECONDS:
+            self._load_points()  # registrations and changed passwords are seen within this period
         for rec in records:
             result.frames += 1
             if rec.kind != KIND_FRAME:
