@@ -336,3 +336,41 @@ def test_it_serves_web_metrics_with_the_gateway_snapshot(db, point, personas, tm
     assert staff.status_code == 200
     if "estimate" not in text:
         assert "youse_monitoring_readings_rows 1" in text
+
+
+def test_it_retries_a_failing_database_and_checkpoints_only_after_the_commit(tmp_path):
+    class FlakyStore(RecordingStore):
+        failures = 2
+
+        def write(self, records, decoded=None):
+            if self.failures:
+                self.failures -= 1
+                self.checkpoint_seen = journal_ref[0].checkpoint
+                raise ConnectionError("database unreachable")
+            return super().write(records, decoded)
+
+    store = FlakyStore()
+    journal_ref = []
+
+    async def run():
+        gw, journal, addrs = await _start(tmp_path, store=store)
+        journal_ref.append(journal)
+        try:
+            reader, writer = await asyncio.open_connection(*addrs[0])
+            writer.write(packet() + packet(when="20240601080100"))
+            await writer.drain()
+            replies = await _read_replies(reader, 2)  # replied although the database is down
+            while not store.records:
+                await asyncio.sleep(0.05)
+            writer.close()
+            return replies, gw.metrics.db_errors
+        finally:
+            await gw.stop()
+            journal.close()
+
+    replies, errors = asyncio.run(run())
+    assert [r.cn for r in replies] == ["9014", "9014"]
+    assert errors == 2 and store.failures == 0
+    assert store.checkpoint_seen == 0  # nothing was marked committed while the database failed
+    assert len(store.records) == 2
+    assert Journal(tmp_path / "journal").lag == 0
