@@ -63,6 +63,19 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "stats:report-accept": ("report", {"a": POST_ONLY_A}),
     "stats:report-return": ("report", {"a": POST_ONLY_A}),
     "stats:report-correction": ("report", {"a": POST_ONLY_A}),
+    # Online monitoring: points and alarms of enterprise A's plant (a) and B's (b). The quarantine and the
+    # items for enforcement belong to the department and the environment department (hbt).
+    "monitoring:board": (None, {None: SIGNED_IN}),
+    "monitoring:board-live": (None, {None: SIGNED_IN}),
+    "monitoring:alarms": (None, {None: SIGNED_IN}),
+    "monitoring:limits": (None, {None: SIGNED_IN}),
+    "monitoring:quarantine": (None, {None: row(200, 200, 403, 403, 403, 302)}),
+    "monitoring:enforcement": (None, {None: row(200, 200, 403, 403, 403, 302)}),
+    "monitoring:point": ("point", {"a": VIEW_A, "b": VIEW_B}),
+    "monitoring:alarm-acknowledge": ("alarm", {"a": POST_ONLY_A}),
+    "monitoring:quarantine-action": ("packet", {"a": POST_ONLY_A}),
+    # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
+    "metrics": (None, {None: OPEN}),
 }
 
 # Not pages of the platform's own: Django's admin (staff only, tested in test_admin), the API (its own
@@ -113,7 +126,7 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, name, target, pers
             ("unit", "a"): personas.unit_a,
             ("unit", "b"): personas.unit_b,
         }.get((kind, target)) or _stats_object(personas, kind, target)
-        args = [obj.pk]
+        args = [obj.pk, "dismiss"] if kind == "packet" else [obj.pk]
     response = personas.client(persona).get(reverse(name, args=args))
     assert response.status_code == status, f"{name} {target} as {persona}"
     if status == 302 and persona == "anonymous" and name != "login":
@@ -127,6 +140,8 @@ def _stats_object(personas, kind: str, target: str):
     from youse.stats import services
     from youse.stats.models import EarlyWarning, WarningRule
 
+    if kind in ("point", "alarm", "packet"):
+        return _monitoring_object(personas, kind, target)
     if kind == "report":
         enterprise, unit, user = {
             "a": (personas.enterprise_a, personas.unit_a, personas.ent_a),
@@ -157,6 +172,30 @@ def _stats_object(personas, kind: str, target: str):
     )
 
 
+def _monitoring_object(personas, kind: str, target: str):
+    from django.utils import timezone
+
+    from youse.monitoring.models import Alarm, MonitoringPoint, QuarantinedPacket
+
+    plant = {"a": personas.plant_a, "b": personas.plant_b}[target]
+    point, _created = MonitoringPoint.objects.get_or_create(
+        mn=f"MATRIX{target.upper()}0000000000000000",
+        defaults={
+            "name": "烟囱",
+            "plant": plant,
+            "outlet": "DA001",
+            "medium": "gas",
+            "standard": "GB 25465-2010",
+            "plant_type": "电解铝",
+        },
+    )
+    if kind == "point":
+        return point
+    if kind == "alarm":
+        return Alarm.objects.create(point=point, kind="missing", started_at=timezone.now())
+    return QuarantinedPacket.objects.create(received_at=timezone.now(), mn="UNKNOWN", reason="unknown_mn", raw="##")
+
+
 def test_it_shows_each_persona_only_its_own_enterprises_in_lists(personas):
     expectations = {
         "department": {"a", "b"},
@@ -176,3 +215,33 @@ def test_it_shows_each_persona_only_its_own_enterprises_in_lists(personas):
             html = client.get(url).content.decode()
             shown = {key for key, name in names.items() if name in html}
             assert shown == visible, f"{url} as {persona}"
+
+
+def test_it_refuses_metrics_to_a_client_behind_the_proxy(personas):
+    # nginx forwards every request from loopback; the client's own address decides.
+    response = personas.client("anonymous").get(reverse("metrics"), HTTP_X_REAL_IP="203.0.113.9")
+    assert response.status_code == 403
+
+
+def test_it_lets_the_environment_department_keep_the_limits_in_the_admin(personas):
+    from youse.core.models import AuditEvent
+    from youse.monitoring.models import Limit
+
+    personas.environment.is_staff = True
+    personas.environment.save(update_fields=["is_staff"])
+    client = personas.client("environment")
+    limit = Limit.objects.first()
+    assert client.get("/admin/monitoring/limit/").status_code == 200
+    assert client.get("/admin/core/metal/").status_code == 403  # the department's reference data
+    data = {
+        f: getattr(limit, f)
+        for f in ("standard", "table", "plant_type", "factor", "pollutant", "unit", "averaging", "source")
+    }
+    data.update({"value": "15", "special": "on" if limit.special else "", "verified": "on"})
+    response = client.post(f"/admin/monitoring/limit/{limit.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:400]
+    limit.refresh_from_db()
+    assert limit.value == 15 and limit.verified
+    assert AuditEvent.objects.filter(
+        content_type__model="limit", object_id=str(limit.pk), actor=personas.environment
+    ).exists()

@@ -56,6 +56,8 @@ def create_others(actor: User, enterprises: dict[str, Enterprise]) -> list[User]
                 password=PASSWORD,
                 display_name=display_name,
                 demo_persona=True,
+                # The environment department keeps the emission limits in the admin (clause 二(五)).
+                is_staff=(username == "hbt"),
                 reason="示例数据：演示账号",
                 **kwargs,
             )

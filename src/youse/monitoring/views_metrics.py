@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
+from youse.core.middleware import client_addr
 from youse.monitoring.hj212.metrics import render
 from youse.monitoring.models import Alarm, QuarantinedPacket, Reading
 
@@ -21,7 +22,9 @@ def _allowed(request: HttpRequest) -> bool:
     if request.user.is_authenticated and request.user.is_staff:
         return True
     allow = os.environ.get("YOUSE_METRICS_ALLOW", "127.0.0.1,::1")
-    return request.META.get("REMOTE_ADDR", "") in {a.strip() for a in allow.split(",") if a.strip()}
+    # Behind nginx every request comes from loopback: judge the client's own address (X-Real-IP, which
+    # the deployment's nginx sets), never the proxy's.
+    return (client_addr(request) or "") in {a.strip() for a in allow.split(",") if a.strip()}
 
 
 def _reading_rows() -> tuple[float, bool]:
