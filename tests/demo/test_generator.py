@@ -11,6 +11,7 @@ from youse.demo.generator import DemoRefused, build
 from youse.demo.models import DemoDataset
 from youse.demo.personas import PASSWORD
 from youse.demo.plan import plan
+from youse.monitoring.models import MonitoringPoint
 from youse.registry.models import Enterprise, Plant, ProductionUnit, UnitStatusChange
 from youse.registry.rules import validate_credit_code
 from youse.stats.models import MonthlyReport
@@ -157,6 +158,9 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "unit": ProductionUnit.objects.exclude(status="exited").order_by("pk").first(),
         "report": MonthlyReport.objects.filter(status__in=["draft", "returned"]).order_by("pk").first(),
         "warning": None,
+        "point": MonitoringPoint.objects.order_by("pk").first(),
+        "alarm": None,
+        "packet": None,
     }
     rendered = 0
     for name, (kind, targets) in PAGES.items():
