@@ -145,6 +145,17 @@ class QuarantinedPacket(models.Model):
     """A packet that could not become readings (unknown MN, wrong PW, a CRC variant the point does not
     accept...). Kept for the environment department to review and assign, never dropped."""
 
+    # Why a packet is held (hj212/store.py); codes stay open-ended, so this is a label table, not choices.
+    REASONS = {
+        "unknown_mn": _("Unknown MN"),
+        "wrong_pw": _("Wrong PW"),
+        "crc": _("CRC error"),
+        "crc_variant": _("CRC variant not accepted for this point"),
+        "inactive_point": _("Point not active"),
+        "no_datatime": _("No DataTime"),
+        "undecodable": _("Undecodable packet"),
+    }
+
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         ASSIGNED = "assigned", _("Assigned to a point")
@@ -171,6 +182,10 @@ class QuarantinedPacket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_at:%Y-%m-%d %H:%M:%S} {self.mn} {self.reason}"
+
+    @property
+    def reason_label(self) -> str:
+        return str(self.REASONS.get(self.reason, self.reason))
 
 
 class AlarmKind(models.TextChoices):

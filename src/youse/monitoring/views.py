@@ -448,7 +448,7 @@ def quarantine(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": QuarantinedPacket.Status.choices,
             "reason": reason,
-            "reasons": sorted(set(reasons)),
+            "reasons": [(r, QuarantinedPacket.REASONS.get(r, r)) for r in sorted(set(reasons))],
             "points": visible_points(request.user).filter(active=True).order_by("mn")[:2000],
         },
     )
