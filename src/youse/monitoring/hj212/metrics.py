@@ -6,7 +6,6 @@ that the web side's ``/metrics`` includes. Pure Python; imports nothing from Dja
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -177,7 +176,3 @@ class Metrics:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(self.text())
         os.replace(tmp, path)
-
-
-def snapshot_json(metrics: Metrics) -> str:
-    return json.dumps({name: samples for name, _, _, samples in metrics.families()}, default=str)
