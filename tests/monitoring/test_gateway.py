@@ -374,3 +374,56 @@ def test_it_retries_a_failing_database_and_checkpoints_only_after_the_commit(tmp
     assert store.checkpoint_seen == 0  # nothing was marked committed while the database failed
     assert len(store.records) == 2
     assert Journal(tmp_path / "journal").lag == 0
+
+
+def test_it_lets_a_reported_hour_replace_a_computed_one_but_never_a_reported_one(db, personas):
+    """Youse computes an hour from minute data when the device has not sent it; the device's own figure,
+    arriving later, wins; a second report of the same hour changes nothing."""
+    import datetime as _dt
+
+    from django.utils import timezone as _tz
+
+    from youse.monitoring import services as monitoring_services
+    from youse.monitoring.hj212.codec import encode
+    from youse.monitoring.hj212.journal import KIND_FRAME, Record
+    from youse.monitoring.hj212.store import Store
+    from youse.monitoring.models import Reading
+
+    point = monitoring_services.create_point(
+        personas.department,
+        {
+            "mn": "REPLACE00000000000000001",
+            "name": "烟囱",
+            "plant": personas.plant_a,
+            "outlet": "DA001",
+            "medium": "gas",
+            "standard": "GB 25465-2010",
+            "plant_type": "电解铝",
+        },
+    )
+    hour = _dt.datetime(2024, 5, 1, 10, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+    Reading.objects.create(
+        point=point, kind="hour", data_time=hour, factor="a21026", avg=10.0, computed=True, received_at=_tz.now()
+    )
+
+    def packet(avg):
+        return encode(
+            {
+                "qn": "20240501110000000",
+                "st": "22",
+                "cn": "2061",
+                "pw": point.pw,
+                "mn": point.mn,
+                "flag": 4,
+                "data_time": hour.isoformat(),
+                "values": {"a21026": {"avg": avg, "flag": "N"}},
+            }
+        )
+
+    store = Store()
+    store.write([Record(KIND_FRAME, _tz.now().timestamp(), "t", "", packet(12.5))])
+    row = Reading.objects.get(point=point, kind="hour", factor="a21026")
+    assert (row.avg, row.computed) == (12.5, False)
+    store.write([Record(KIND_FRAME, _tz.now().timestamp(), "t", "", packet(99.0))])
+    row = Reading.objects.get(point=point, kind="hour", factor="a21026")
+    assert (row.avg, row.computed) == (12.5, False)

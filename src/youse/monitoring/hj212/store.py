@@ -4,8 +4,9 @@ For each journalled frame the store decides: the MN must name a registered point
 the CRC variant must be one the point accepts; otherwise the packet goes to the quarantine with the
 reason (never dropped). Data uploads (2011 real-time, 2051 minute, 2061 hour, 2031 day) become
 readings, idempotent on (point, kind, data time, factor): the first write wins and replays or resends
-add nothing. SQLite: ``INSERT ... ON CONFLICT DO NOTHING`` with executemany. PostgreSQL: COPY into a
-temporary staging table, then ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``; the store creates the
+add nothing, except that a device's own figures replace a row Youse computed before they arrived. SQLite:
+``INSERT ... ON CONFLICT ... DO UPDATE ... WHERE computed`` with executemany. PostgreSQL: COPY into a
+temporary staging table, then ``INSERT ... SELECT ...`` with the same conflict clause; the store creates the
 month partitions (migration 0002) that the rows need.
 
 Sub-packets (D bit) are reassembled by (MN, CN, DataTime) within a batch; parts whose siblings are not
@@ -41,6 +42,14 @@ COLUMNS = (
     "received_at",
 )
 TABLE = "monitoring_reading"
+KEY = ("point_id", "kind", "data_time", "factor")
+# A device's own figures replace one that Youse computed (Appendix D) before they arrived; a reported
+# row is never overwritten, so replays and resends change nothing (the first report wins).
+UPSERT = (
+    f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in KEY)
+    + f" WHERE {TABLE}.computed"
+)
 STAGE = "youse_reading_stage"
 POINT_CACHE_SECONDS = 30.0
 UNKNOWN_REFRESH_SECONDS = 2.0
@@ -230,6 +239,11 @@ class Store:
         postgres = conn.vendor == "postgresql"
         if postgres and rows:
             self._ensure_partitions({(r[2].year, r[2].month) for r in rows})
+        # One row per key within the batch (a resend inside the batch): an upsert may touch a row once.
+        unique: dict[tuple, tuple] = {}
+        for r in rows:
+            unique.setdefault(r[:4], r)
+        rows = list(unique.values())
         with transaction.atomic(using=self.alias):
             if rows:
                 if postgres:
@@ -248,9 +262,7 @@ class Store:
                     cols = ", ".join(COLUMNS)
                     marks = ", ".join(["%s"] * len(COLUMNS))
                     with conn.cursor() as cur:
-                        cur.executemany(
-                            f"INSERT INTO {TABLE} ({cols}) VALUES ({marks}) ON CONFLICT DO NOTHING", prepared
-                        )
+                        cur.executemany(f"INSERT INTO {TABLE} ({cols}) VALUES ({marks}) {UPSERT}", prepared)
             if quarantine:
                 QuarantinedPacket.objects.using(self.alias).bulk_create([QuarantinedPacket(**q) for q in quarantine])
 
@@ -265,7 +277,7 @@ class Store:
             with cur.cursor.copy(f"COPY {STAGE} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cur.execute(f"INSERT INTO {TABLE} ({cols}) SELECT {cols} FROM {STAGE} ON CONFLICT DO NOTHING")
+            cur.execute(f"INSERT INTO {TABLE} ({cols}) SELECT {cols} FROM {STAGE} {UPSERT}")
 
     def _ensure_partitions(self, months: set[tuple[int, int]]) -> None:
         """Create month partitions for recent and next months as rows need them; rows of months far
