@@ -382,10 +382,21 @@ def main(options: dict, stdout: TextIO) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     journal_dir = Path(options.get("journal") or Path(settings.VAR_DIR) / "journal")
+    defaults = Limits()
     limits = Limits(
-        max_frame=options.get("max_frame") or 9999,
-        idle_timeout=options.get("idle_timeout") or 300.0,
-        max_connections=options.get("max_connections") or 20000,
+        **{
+            name: options[name] if options.get(name) is not None else getattr(defaults, name)
+            for name in (
+                "max_frame",
+                "idle_timeout",
+                "frame_timeout",
+                "max_connections",
+                "connection_buffer",
+                "global_buffer",
+                "journal_max_lag",
+                "batch_records",
+            )
+        }
     )
     limits.frame_timeout = min(limits.frame_timeout, limits.idle_timeout)
     journal = Journal(journal_dir)

@@ -13,6 +13,13 @@ class Command(BaseCommand):
         parser.add_argument("--max-frame", type=int, default=9999)
         parser.add_argument("--idle-timeout", type=float, default=300.0, help="seconds of silence before closing")
         parser.add_argument("--max-connections", type=int, default=20000)
+        parser.add_argument("--frame-timeout", type=float, default=None, help="seconds an incomplete frame may take")
+        parser.add_argument("--connection-buffer", type=int, default=None, help="undecoded bytes per connection")
+        parser.add_argument("--global-buffer", type=int, default=None, help="undecoded bytes across connections")
+        parser.add_argument(
+            "--journal-max-lag", type=int, default=None, help="journal bytes not yet stored before reading pauses"
+        )
+        parser.add_argument("--batch-records", type=int, default=None, help="journal records per database batch")
 
     def handle(self, *args, **options) -> None:
         from youse.monitoring.hj212 import gateway
