@@ -216,3 +216,9 @@ def test_the_limits_table_is_read_only_and_lists_the_reference_rows(personas, se
 def test_the_board_answers_in_chinese_by_default(personas, setup):
     html = personas.client("ent_a", language="zh-hans").get("/monitoring/").content.decode()
     assert "在线监测" in html or "Online monitoring" in html  # the catalogue is filled centrally
+
+
+def test_it_selects_no_city_on_the_unfiltered_board(personas):
+    html = personas.client("department").get("/monitoring/").content.decode()
+    select = html.split('id="f-city"')[1].split("</select>")[0]
+    assert " selected" not in select.split('value=""')[1].split("</option>", 1)[1]
