@@ -1,16 +1,21 @@
 """The demo's monitoring points: a stack per smelting plant of the metals with emission standards, a
 wastewater outlet at lead and zinc smelters, registered by the environment department, deterministic."""
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.test import override_settings
+from django.utils import timezone
 
 from youse.core.models import AuditEvent, User
 from youse.core.scopes import visible
 from youse.demo import monitoring as demo_monitoring
 from youse.demo.generator import build
 from youse.demo.models import DemoDataset
-from youse.monitoring.models import Limit, MonitoringPoint
+from youse.monitoring.hj212 import simulator
+from youse.monitoring.models import Alarm, AlarmKind, Limit, MonitoringPoint, Reading, ReadingKind
 from youse.registry.models import ProductionUnit
 
 
@@ -78,3 +83,63 @@ def test_the_environment_department_registered_them_and_each_persona_enterprise_
         user = User.objects.get(username=username)
         own = visible(user, MonitoringPoint)
         assert own.exists() and all(p.plant.enterprise_id == user.enterprise_id for p in own)
+
+
+def test_every_point_has_the_hourly_data_of_seven_days_and_the_minute_data_of_three_hours(db):
+    points = MonitoringPoint.objects.count()
+    for kind, per_point, step in (
+        (ReadingKind.HOUR, 7 * 24, dt.timedelta(hours=1)),
+        (ReadingKind.MINUTE, 180, dt.timedelta(minutes=1)),
+    ):
+        spans = (
+            Reading.objects.filter(kind=kind)
+            .values("point")
+            .annotate(times=Count("data_time", distinct=True), first=Min("data_time"), last=Max("data_time"))
+        )
+        assert len(spans) == points
+        for span in spans:
+            assert span["times"] == per_point, (kind, span)
+            assert span["last"] - span["first"] == (per_point - 1) * step  # no gaps
+    hours = Reading.objects.filter(kind=ReadingKind.HOUR)
+    last_hour = hours.aggregate(m=Max("data_time"))["m"]
+    assert last_hour.minute == 0
+    # The minute data reaches past the last whole hour: it runs up to the build.
+    assert Reading.objects.filter(kind=ReadingKind.MINUTE, data_time__gt=last_hour).exists()
+
+
+def test_the_history_is_reported_by_loggers_never_computed_and_never_in_the_future(db):
+    now = timezone.now()
+    assert Reading.objects.exists()
+    assert not Reading.objects.filter(computed=True).exists()
+    assert not Reading.objects.filter(data_time__gt=now).exists()
+    assert not Reading.objects.filter(received_at__gt=now).exists()
+    # A logger uploads a period after it ends.
+    hour = Reading.objects.filter(kind=ReadingKind.HOUR).order_by("data_time").first()
+    assert hour.received_at >= hour.data_time + dt.timedelta(hours=1)
+    assert None not in (hour.avg, hour.min, hour.max) and hour.min <= hour.avg <= hour.max
+
+
+def test_the_history_figures_are_the_simulated_loggers_for_the_seed(db):
+    point = MonitoringPoint.objects.filter(standard="GB 25466-2010", medium="gas").order_by("pk").first()
+    reading = Reading.objects.filter(point=point, kind=ReadingKind.HOUR, factor="a21026").order_by("data_time")[3]
+    device = demo_monitoring.device_for(point)
+    fields = simulator.fields_for(42, device, "2061", reading.data_time, qn_ms=1)
+    expected = fields["values"]["a21026"]
+    assert (reading.avg, reading.min, reading.max, reading.flag) == (
+        expected["avg"],
+        expected["min"],
+        expected["max"],
+        expected["flag"],
+    )
+    other = simulator.fields_for(43, device, "2061", reading.data_time, qn_ms=1)["values"]["a21026"]
+    assert other["avg"] != reading.avg
+
+
+def test_the_demo_starts_with_exceedance_alarms_that_have_a_start_an_end_and_a_peak(db):
+    exceedances = Alarm.objects.filter(kind=AlarmKind.EXCEEDANCE)
+    closed = exceedances.exclude(ended_at=None)
+    assert closed.exists()
+    for alarm in closed:
+        assert alarm.started_at < alarm.ended_at <= timezone.now()
+        assert alarm.peak is not None and alarm.limit is not None and alarm.peak > alarm.limit
+    assert Alarm.objects.exclude(kind=AlarmKind.EXCEEDANCE).exists()  # instrument flags in the minute data

@@ -8,11 +8,19 @@ for molybdenum roasting, which has no smelting standard of its own). MN and PW a
 a rebuilt demo answers to the same simulated loggers; every seventh point's logger signs with
 CRC-16/MODBUS, a vendor habit the point is registered to accept."""
 
+import datetime as dt
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from youse.core.models import User
+from youse.monitoring import alarms
 from youse.monitoring import services as monitoring_services
+from youse.monitoring.hj212 import codec, simulator
+from youse.monitoring.hj212.journal import KIND_FRAME, Record
+from youse.monitoring.hj212.store import Store
 from youse.monitoring.models import MonitoringPoint
 from youse.registry.models import Plant, ProductionUnit
 
@@ -73,8 +81,9 @@ def smelting_plants() -> list[tuple[Plant, str]]:
     return [(plants[pk], first[pk]) for pk in sorted(first)]
 
 
-def build(actor: User, seed: int) -> list[MonitoringPoint]:
-    """Register the demo's points; `actor` holds monitoring.manage (the environment department)."""
+def build(actor: User, seed: int, history: bool = True) -> list[MonitoringPoint]:
+    """Register the demo's points; `actor` holds monitoring.manage (the environment department). With
+    `history`, give them the recent readings and alarms of build_history."""
     created = []
     index = 0
     for plant, metal in smelting_plants():
@@ -95,4 +104,63 @@ def build(actor: User, seed: int) -> list[MonitoringPoint]:
                 "expected_interval_s": 60,
             }
             created.append(monitoring_services.create_point(actor, data, reason="示例数据"))
+    if history and created:
+        build_history(seed, created)
     return created
+
+
+# --- A recent history, as the loggers would have reported it ------------------------------------------
+
+HISTORY_DAYS = 7  # hourly data (CN 2061) of this many days before the current hour
+MINUTE_HOURS = 3  # minute data (CN 2051) of this many hours up to the last whole minute
+BATCH = 1000  # packets per store transaction
+PEER = "demo-history"
+UPLOAD_DELAY_S = 7  # a logger uploads a period a few seconds after it ends
+
+
+def device_for(point: MonitoringPoint) -> simulator.Device:
+    """The simulated logger of a point, as `youse hj212 simulate --from-database` plays it."""
+    return simulator.Device(
+        mn=point.mn,
+        pw=point.pw,
+        medium=point.medium,
+        kind=simulator.kind_of_standard(point.standard),
+        crc="modbus" if "modbus" in (point.accepted_crc or []) else "hj212",
+    )
+
+
+def history_records(
+    seed: int, point: MonitoringPoint, now: dt.datetime, days: int = HISTORY_DAYS, minute_hours: int = MINUTE_HOURS
+) -> Iterator[Record]:
+    """The 2061 and 2051 uploads a point's logger would have sent before `now`, as journal records.
+
+    Hours end before the current hour, minutes before the current minute; each packet is received a few
+    seconds after its period ends (never after `now`). The figures are the simulator's, so they are a
+    function of the seed, the MN and the data time alone."""
+    device = device_for(point)
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    minute = now.replace(second=0, microsecond=0)
+    periods = [("2061", hour - dt.timedelta(hours=h), dt.timedelta(hours=1)) for h in range(days * 24, 0, -1)]
+    periods += [
+        ("2051", minute - dt.timedelta(minutes=m), dt.timedelta(minutes=1)) for m in range(minute_hours * 60, 0, -1)
+    ]
+    for cn, start, length in periods:
+        fields = simulator.fields_for(seed, device, cn, start, qn_ms=1)  # qn_ms: a QN of the data time
+        received = min(start + length + dt.timedelta(seconds=UPLOAD_DELAY_S), now)
+        yield Record(KIND_FRAME, received.timestamp(), PEER, "", codec.encode(fields, crc=device.crc))
+
+
+def build_history(seed: int, points: list[MonitoringPoint], now: dt.datetime | None = None) -> alarms.Outcome:
+    """Store the points' recent uploads through the gateway's store, then evaluate alarms over them once."""
+    now = now or timezone.now()
+    store = Store()
+    batch: list[Record] = []
+    for point in points:
+        for record in history_records(seed, point, now):
+            batch.append(record)
+            if len(batch) >= BATCH:
+                store.write(batch)
+                batch = []
+    if batch:
+        store.write(batch)
+    return alarms.evaluate_all(now, start=now - dt.timedelta(days=HISTORY_DAYS))
