@@ -1,8 +1,9 @@
 """The example deployment files (deploy/) agree with each other and with the settings.
 
 docs/deployment.md tells operators to copy these files; a port, a path or a variable name that differs
-between the systemd unit, the nginx site and the environment file gives a platform that does not start
-or serves no static files. These tests read the files as systemd, nginx and the settings would."""
+between the systemd units (web, HJ 212 gateway, ticker), the nginx site and the environment file gives a
+platform that does not start, serves no static files or loses the gateway's journal on a reboot. These
+tests read the files as systemd, nginx and the settings would."""
 
 import os
 import re
@@ -20,6 +21,9 @@ from django.urls import resolve
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 UNIT = DEPLOY / "systemd" / "youse-web.service"
+GATEWAY_UNIT = DEPLOY / "systemd" / "youse-gateway.service"
+TICK_UNIT = DEPLOY / "systemd" / "youse-tick.service"
+TICK_TIMER = DEPLOY / "systemd" / "youse-tick.timer"
 ENV_EXAMPLE = DEPLOY / "systemd" / "youse.env.example"
 NGINX = DEPLOY / "nginx" / "youse.conf"
 ADMIN = DEPLOY / "bin" / "youse-admin"
@@ -216,7 +220,7 @@ def test_it_waits_at_least_as_long_as_gunicorn():
 
 def test_it_routes_the_health_check_to_the_application():
     server = tls_server(read_nginx(NGINX))
-    (health,) = [loc for loc in server.all("location") if loc.args[:1] == ["="]]
+    (health,) = [loc for loc in server.all("location") if loc.args == ["=", "/healthz"]]
     path = health.args[1]
     assert resolve(path).url_name == "healthz"
     assert health.one("proxy_pass").args[0].startswith("http://")
@@ -234,12 +238,21 @@ def test_it_names_the_host_the_settings_allow():
 # --- the environment file -----------------------------------------------------------------------------
 
 
+def variables_read() -> set[str]:
+    """Environment variables the code reads: settings.py, and the few modules that read os.environ."""
+    pattern = re.compile(r"""(?:environ\.get|environ\[|env_bool)\(?\s*["']([A-Z0-9_]+)["']""")
+    return {
+        name
+        for module in (ROOT / "src" / "youse").rglob("*.py")
+        for name in pattern.findall(module.read_text(encoding="utf-8"))
+    } - {"DJANGO_SETTINGS_MODULE"}
+
+
 def test_it_sets_only_variables_the_settings_read():
-    source = (ROOT / "src" / "youse" / "settings.py").read_text(encoding="utf-8")
-    read = set(re.findall(r"""(?:environ\.get|environ\[|env_bool)\(?\s*["']([A-Z0-9_]+)["']""", source))
+    read = variables_read()
     env = read_env(ENV_EXAMPLE)
     commented = set(re.findall(r"^#([A-Z][A-Z0-9_]+)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.M))
-    assert "YOUSE_BEHIND_PROXY" in read and "DATABASE_URL" in read
+    assert {"YOUSE_BEHIND_PROXY", "DATABASE_URL", "YOUSE_METRICS_ALLOW"} <= read
     assert sorted((set(env) | commented) - read) == []
 
 
@@ -336,3 +349,105 @@ def test_it_finds_every_static_file_the_templates_name():
     assert named, "no {% static %} found: is the pattern right?"
     missing = sorted(path for path in named if finders.find(path) is None)
     assert missing == [], f"no static finder has {missing}: collectstatic would leave them out"
+
+
+# --- the HJ 212 gateway and the ticker ----------------------------------------------------------------
+
+
+def unit_argv(path: Path) -> list[str]:
+    (exec_start,) = read_unit(path)["Service"]["ExecStart"]
+    return shlex.split(exec_start)
+
+
+def command_options(argv: list[str]) -> dict:
+    """The options `youse SUBCOMMAND ...` would get: parsed by the command's own parser (which exits on an
+    unknown option, as the service would)."""
+    from django.core.management import get_commands, load_command_class
+
+    name = argv[1].replace("-", "_")
+    command = load_command_class(get_commands()[name], name)
+    return vars(command.create_parser("youse", name).parse_args(argv[2:]))
+
+
+def writable_paths(service: dict[str, list[str]]) -> list[Path]:
+    """What ProtectSystem=strict leaves writable: the state directories and ReadWritePaths."""
+    state = [Path("/var/lib") / d for value in service.get("StateDirectory", []) for d in value.split()]
+    extra = [Path(p.lstrip("-")) for value in service.get("ReadWritePaths", []) for p in value.split()]
+    return state + extra
+
+
+@pytest.mark.parametrize("path", [UNIT, GATEWAY_UNIT, TICK_UNIT, TICK_TIMER], ids=lambda p: p.name)
+def test_it_gives_units_that_parse(path):
+    unit = read_unit(path)
+    kind = path.suffix.lstrip(".").capitalize()
+    assert "Unit" in unit and kind in unit, f"{path.name}: no [Unit] or [{kind}]"
+    assert set(unit) <= {"Unit", kind, "Install"}, sorted(unit)
+    assert unit["Unit"]["Description"][0]
+
+
+@pytest.mark.parametrize("path", [GATEWAY_UNIT, TICK_UNIT], ids=lambda p: p.name)
+def test_it_runs_every_youse_process_like_the_web_server(path):
+    service, web = read_unit(path)["Service"], read_unit(UNIT)["Service"]
+    assert service["EnvironmentFile"] == web["EnvironmentFile"] == ["/etc/youse/youse.env"]
+    assert service["User"] == web["User"] and service["Group"] == web["Group"]
+    assert service["ProtectSystem"] == ["strict"] and service["NoNewPrivileges"] == ["true"]
+    argv = unit_argv(path)
+    # The youse of the same virtualenv as gunicorn (and as youse-admin's YOUSE_BIN).
+    assert Path(argv[0]) == Path(gunicorn_argv()[0]).parent / "youse"
+    # /var/lib/youse is YOUSE_VAR_DIR, as for the web server.
+    assert Path("/var/lib/youse") in writable_paths(service)
+
+
+def test_it_runs_the_gateway_with_a_durable_journal_of_its_own():
+    service = read_unit(GATEWAY_UNIT)["Service"]
+    argv = unit_argv(GATEWAY_UNIT)
+    assert argv[1] == "gateway"
+    options = command_options(argv)
+    assert options["listen"] == "0.0.0.0:2120"
+    assert options["metrics"].startswith("127.0.0.1:")  # the gateway's own /metrics: loopback only
+    journal = Path(options["journal"])
+    assert journal.is_absolute() and journal.parts[:3] == ("/", "var", "lib")  # durable, not /run or /tmp
+    # Writable under ProtectSystem=strict, and created by systemd (ReadWritePaths= of a missing directory
+    # fails the start).
+    assert journal in [Path(p) for value in service["ReadWritePaths"] for p in value.split()]
+    assert journal in writable_paths({"StateDirectory": service["StateDirectory"]})
+    assert service["Restart"] == ["always"]
+    assert int(service["LimitNOFILE"][0]) > options["max_connections"]
+    assert read_unit(GATEWAY_UNIT)["Install"]["WantedBy"] == ["multi-user.target"]
+
+
+def test_it_puts_the_journal_where_the_web_reads_the_gateways_metrics_snapshot():
+    # The web's /metrics appends <YOUSE_VAR_DIR>/journal/metrics.prom, which the gateway writes beside its
+    # journal (unless YOUSE_GATEWAY_METRICS_FILE says otherwise in both).
+    env = read_env(ENV_EXAMPLE)
+    journal = Path(command_options(unit_argv(GATEWAY_UNIT))["journal"])
+    if "YOUSE_GATEWAY_METRICS_FILE" not in env:
+        assert journal == Path(env["YOUSE_VAR_DIR"]) / "journal"
+
+
+def test_it_runs_youse_tick_every_minute_from_the_timer():
+    timer = read_unit(TICK_TIMER)
+    service = read_unit(TICK_UNIT)
+    (target,) = timer["Timer"]["Unit"]
+    assert target == TICK_UNIT.name
+    assert timer["Timer"]["OnCalendar"] in (["*-*-* *:*:00"], ["minutely"], ["*:*:00"])
+    assert timer["Install"]["WantedBy"] == ["timers.target"]
+    argv = unit_argv(TICK_UNIT)
+    assert argv[1:] == ["tick"]
+    command_options(argv)
+    # One run at a time: the timer does not start a oneshot that is still running. Enabled through the
+    # timer only.
+    assert service["Service"]["Type"] == ["oneshot"]
+    assert "Install" not in service
+
+
+def test_it_opens_metrics_to_the_scraper_only():
+    server = tls_server(read_nginx(NGINX))
+    (loc,) = [loc for loc in server.all("location") if loc.args == ["=", "/metrics"]]
+    assert resolve("/metrics").url_name == "metrics"
+    rules = [(d.name, d.args[0]) for d in loc.children if d.name in ("allow", "deny")]
+    assert rules[-1] == ("deny", "all")
+    allowed = {address for name, address in rules if name == "allow"}
+    # nginx passes the scraper's address in X-Real-IP, which the view checks against YOUSE_METRICS_ALLOW.
+    assert allowed == set(read_env(ENV_EXAMPLE)["YOUSE_METRICS_ALLOW"].split(","))
+    assert loc.one("proxy_pass").args[0].startswith("http://")
