@@ -102,6 +102,9 @@ def processes(
                         str(SIMULATOR_RATE),
                         "--duration",
                         "0",
+                        # The demo's history was drawn with the demo's seed: the live figures continue it.
+                        "--seed",
+                        str(DEMO_SEED),
                     ),
                 )
             )
