@@ -12,6 +12,11 @@ POINT_SCOPE = ScopePaths(
     prefecture=("plant__division__prefecture", "plant__enterprise__division__prefecture"),
     enterprise=("plant__enterprise",),
 )
+# Rows that belong to a point (readings, alarms, repeated exceedances) are seen by whoever sees the point.
+VIA_POINT = ScopePaths(
+    prefecture=tuple(f"point__{path}" for path in POINT_SCOPE.prefecture),
+    enterprise=tuple(f"point__{path}" for path in POINT_SCOPE.enterprise),
+)
 
 
 class Medium(models.TextChoices):
@@ -99,10 +104,7 @@ class Reading(models.Model):
     computed = models.BooleanField(_("computed"), default=False)
     received_at = models.DateTimeField(_("received"))
 
-    scope = ScopePaths(
-        prefecture=("point__plant__division__prefecture", "point__plant__enterprise__division__prefecture"),
-        enterprise=("point__plant__enterprise",),
-    )
+    scope = VIA_POINT
 
     class Meta:
         verbose_name = _("reading (监测数据)")
@@ -218,10 +220,7 @@ class Alarm(models.Model):
     )
     authority_note = models.TextField(_("environment department's note"), blank=True)
 
-    scope = ScopePaths(
-        prefecture=("point__plant__division__prefecture", "point__plant__enterprise__division__prefecture"),
-        enterprise=("point__plant__enterprise",),
-    )
+    scope = VIA_POINT
 
     class Meta:
         verbose_name = _("alarm (报警)")
@@ -259,10 +258,7 @@ class RepeatedExceedance(models.Model):
     alarms = models.ManyToManyField(Alarm, related_name="+", verbose_name=_("alarms"))
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
 
-    scope = ScopePaths(
-        prefecture=("point__plant__division__prefecture", "point__plant__enterprise__division__prefecture"),
-        enterprise=("point__plant__enterprise",),
-    )
+    scope = VIA_POINT
 
     class Meta:
         verbose_name = _("repeated exceedance (多次超标)")
