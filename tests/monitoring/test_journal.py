@@ -88,3 +88,27 @@ def test_it_refuses_a_record_larger_than_the_bound(tmp_path):
     j = Journal(tmp_path)
     with pytest.raises(ValueError):
         j.append(Record(KIND_FRAME, 0.0, "", "", os.urandom(2 << 20)))
+
+
+def test_it_gives_a_journal_to_one_gateway_at_a_time(tmp_path):
+    """A second gateway process on the same journal directory is refused; the claim dies with its process."""
+    import subprocess
+    import sys
+
+    from youse.monitoring.hj212.gateway import JournalInUse, claim_journal
+
+    claim_journal(tmp_path)
+    code = (
+        "import sys; from pathlib import Path; from youse.monitoring.hj212.gateway import claim_journal; "
+        f"claim_journal(Path({str(tmp_path)!r}))"
+    )
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert other.returncode != 0 and "used by another gateway" in other.stderr
+    free = tmp_path / "other"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code.replace(repr(str(tmp_path)), repr(str(free)))], timeout=60
+        ).returncode
+        == 0
+    )
+    assert issubclass(JournalInUse, SystemExit)

@@ -55,6 +55,35 @@ class Limits:
     decoded_cache: int = 50000  # decoded frames kept for the writer (beyond, it decodes them again)
 
 
+class JournalInUse(SystemExit):
+    pass
+
+
+_CLAIMS: list = []  # open lock files: closing one would release its journal
+
+
+def claim_journal(directory: Path):
+    """Take the journal directory for this gateway alone: two gateways writing one journal would
+    interleave records and checkpoints. The lock is released by the kernel when the process ends, kill -9
+    included, so a restart after a crash finds it free."""
+    import fcntl
+
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = open(directory / "gateway.lock", "a+")  # noqa: SIM115 - kept open to hold the lock
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise JournalInUse(
+            f"journal {directory} is used by another gateway: give each gateway its own --journal directory"
+        ) from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    _CLAIMS.append(handle)
+    return handle
+
+
 def parse_address(text: str, default_port: int = 2120) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     return (host or "127.0.0.1").strip("[]"), int(port or default_port)
@@ -399,6 +428,7 @@ def main(options: dict, stdout: TextIO) -> None:
         }
     )
     limits.frame_timeout = min(limits.frame_timeout, limits.idle_timeout)
+    claim_journal(journal_dir)
     journal = Journal(journal_dir)
     if journal.truncated_bytes:
         log.warning("journal: %d bytes of an unfinished record truncated", journal.truncated_bytes)
