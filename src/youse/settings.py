@@ -121,6 +121,17 @@ YOUSE_LOGIN_WINDOW_SECONDS = int(os.environ.get("YOUSE_LOGIN_WINDOW_SECONDS", "9
 
 # Monthly statistical reports are due by this day of the following month (stats/overdue.py).
 YOUSE_REPORT_DEADLINE_DAY = int(os.environ.get("YOUSE_REPORT_DEADLINE_DAY", "10"))
+# Largest report file accepted for import (stats/importer.py).
+YOUSE_IMPORT_MAX_BYTES = int(os.environ.get("YOUSE_IMPORT_MAX_BYTES", str(20 << 20)))
+
+# Online monitoring (monitoring/aggregates.py, alarms.py): how far back each tick looks, how long after an
+# hour ends Youse computes it when the device has not sent it, and the data-quality and repetition rules.
+MONITORING_TICK_LOOKBACK_HOURS = int(os.environ.get("MONITORING_TICK_LOOKBACK_HOURS", "6"))
+MONITORING_AGGREGATE_DELAY_S = int(os.environ.get("MONITORING_AGGREGATE_DELAY_S", "900"))
+MONITORING_FLATLINE_INTERVALS = int(os.environ.get("MONITORING_FLATLINE_INTERVALS", "30"))
+MONITORING_MISSING_GRACE_S = int(os.environ.get("MONITORING_MISSING_GRACE_S", "120"))
+MONITORING_REPEATED_EXCEEDANCE_COUNT = int(os.environ.get("MONITORING_REPEATED_EXCEEDANCE_COUNT", "3"))
+MONITORING_REPEATED_EXCEEDANCE_DAYS = int(os.environ.get("MONITORING_REPEATED_EXCEEDANCE_DAYS", "30"))
 
 CACHES = {
     "default": {
