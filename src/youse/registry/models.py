@@ -83,6 +83,8 @@ class Plant(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Its name shows its enterprise's: histories that name plants load that with them.
+    label_related = ("enterprise",)
     # A city sees the plants on its ground and the plants of enterprises registered in it.
     scope = ScopePaths(
         prefecture=("division__prefecture", "enterprise__division__prefecture"), enterprise=("enterprise",)

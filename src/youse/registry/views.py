@@ -20,8 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from youse.core import audit, scopes
-from youse.core.models import AuditEvent, Division, Metal
+from youse.core import scopes
+from youse.core.history import history_events
+from youse.core.models import Division, Metal
 from youse.registry import rules, services
 from youse.registry.forms import (
     EnterpriseContactForm,
@@ -37,7 +38,6 @@ from youse.registry.forms import (
 from youse.registry.models import Enterprise, Plant, ProductionUnit, UnitStatusChange
 
 PAGE_SIZE = 50
-HISTORY_LIMIT = 100
 ENTERPRISE_FILTERS = ("q", "city", "base", "metal", "stage", "status", "ownership")
 UNIT_FILTERS = ("q", "city", "base", "metal", "stage", "status")
 MAP_FILTERS = ("metal", "base")
@@ -119,59 +119,6 @@ def _count_of(qs: models.QuerySet) -> Coalesce:
 
 
 # --- History -------------------------------------------------------------------------------------
-
-_HIDDEN_HISTORY_KEYS = frozenset({"id", "created_at", "updated_at"})
-
-
-def history_events(user, obj: models.Model) -> list[AuditEvent]:
-    """The object's audit events for the history include, each with `labelled_changes`:
-    (field label, before, after) with field names, choices and foreign keys shown as people read them.
-
-    Refusals name who tried what; only roles that may search the audit trail see them here."""
-    events = audit.history(obj)
-    if not scopes.can(user, "audit.search"):
-        events = events.exclude(action=AuditEvent.Action.REFUSED)
-    events = list(events[:HISTORY_LIMIT])
-    fields = {f.name: f for f in type(obj)._meta.concrete_fields}
-    wanted: dict[type[models.Model], set] = defaultdict(set)
-    for event in events:
-        for key, before, after in event.changes:
-            field = fields.get(key)
-            if field is not None and field.is_relation:
-                wanted[field.related_model].update(v for v in (before, after) if v is not None)
-    names: dict[type[models.Model], dict] = {}
-    for model, pks in wanted.items():
-        rows = model._default_manager.filter(pk__in=pks)
-        if model is Plant:
-            rows = rows.select_related("enterprise")
-        names[model] = {row.pk: str(row) for row in rows}
-    extra_labels = {"document": _("document")}
-
-    def show(field, value):
-        if value is None or value == "":
-            return None
-        if field is None:
-            return value
-        if field.is_relation:
-            return names.get(field.related_model, {}).get(value, value)
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        return value
-
-    for event in events:
-        rows = []
-        for key, before, after in event.changes:
-            if key in _HIDDEN_HISTORY_KEYS:
-                continue
-            field = fields.get(key)
-            before, after = show(field, before), show(field, after)
-            if before is None and after is None:
-                continue
-            label = field.verbose_name if field is not None else extra_labels.get(key, key)
-            rows.append((label, before, after))
-        event.labelled_changes = rows
-    return events
-
 
 # --- Enterprises ---------------------------------------------------------------------------------
 

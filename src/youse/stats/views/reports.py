@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from youse.core import audit, scopes
+from youse.core.history import history_events
 from youse.core.middleware import client_addr
 from youse.core.models import AuditEvent
 from youse.core.roles import Role
 from youse.registry.forms import mark_invalid
 from youse.registry.models import Enterprise, ProductionUnit
-from youse.registry.views import history_events
 from youse.stats import facts, importer, overdue, services
 from youse.stats.forms import (
     FIGURE_LABELS,
