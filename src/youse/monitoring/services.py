@@ -102,18 +102,12 @@ def reingest_packet(packet: QuarantinedPacket, point: MonitoringPoint) -> int:
     reviewer's assignment stands in for them. Returns the number of reading rows offered (duplicates
     are ignored by the store); 0 for packets that carry no data upload."""
     from youse.monitoring.hj212.codec import decode_one
-    from youse.monitoring.hj212.store import KIND_BY_CN, Store
+    from youse.monitoring.hj212.store import Store
 
     frame = decode_one(packet.raw.encode("utf-8") + (b"" if packet.raw.endswith("\r\n") else b"\r\n"))
     if not frame.ok:
         raise ValidationError(_("The packet cannot be decoded: %(error)s") % {"error": frame.error or frame.crc or "?"})
-    kind = KIND_BY_CN.get(frame.cn or "")
-    if kind is None or frame.data_time is None:
-        return 0
-    store = Store()
-    rows = store._rows(frame, point.pk, kind, packet.received_at.timestamp())
-    store._write(rows, [])
-    return len(rows)
+    return Store().write_frame(frame, point.pk, packet.received_at.timestamp())
 
 
 def _resolve_plant(value: object) -> Plant | None:

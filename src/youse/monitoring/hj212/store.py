@@ -217,6 +217,16 @@ class Store:
         result.quarantined = len(quarantine)
         return result
 
+    def write_frame(self, frame, point_id: int, received_at: float) -> int:
+        """Store one decoded upload as readings of `point_id`, whatever MN and PW it carried (a reviewer
+        assigned it from the quarantine). Returns the rows offered; 0 for a frame with no data upload."""
+        kind = KIND_BY_CN.get(frame.cn or "")
+        if kind is None or frame.data_time is None:
+            return 0
+        rows = self._rows(frame, point_id, kind, received_at)
+        self._write(rows, [])
+        return len(rows)
+
     def _rows(self, frame, point_id: int, kind: str, received_at: float) -> list[tuple]:
         when = frame.data_time.astimezone(dt.UTC)
         received = dt.datetime.fromtimestamp(received_at, dt.UTC)
