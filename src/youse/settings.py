@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "youse.registry",
     "youse.stats",
     "youse.monitoring",
+    "youse.capacity",
     "youse.demo",
 ]
 
@@ -122,6 +123,13 @@ YOUSE_LOGIN_WINDOW_SECONDS = int(os.environ.get("YOUSE_LOGIN_WINDOW_SECONDS", "9
 # Monthly statistical reports are due by this day of the following month (stats/overdue.py).
 YOUSE_REPORT_DEADLINE_DAY = int(os.environ.get("YOUSE_REPORT_DEADLINE_DAY", "10"))
 # Largest report file accepted for import (stats/importer.py).
+# Public notice of a replacement scheme, in working days (FACTS.md: 10 in practice; unverified whether
+# national or provincial, hence a setting).
+YOUSE_NOTICE_WORKING_DAYS = int(os.environ.get("YOUSE_NOTICE_WORKING_DAYS", "10"))
+# Dismantling evidence (photos, PDFs) per file.
+YOUSE_EVIDENCE_MAX_BYTES = int(os.environ.get("YOUSE_EVIDENCE_MAX_BYTES", str(10 << 20)))
+# Aluminium output may exceed the capacity the ledger covers by this share before it is a violation.
+YOUSE_OUTPUT_TOLERANCE = os.environ.get("YOUSE_OUTPUT_TOLERANCE", "0.10")
 YOUSE_IMPORT_MAX_BYTES = int(os.environ.get("YOUSE_IMPORT_MAX_BYTES", str(20 << 20)))
 
 # Online monitoring (monitoring/aggregates.py, alarms.py): how far back each tick looks, how long after an

@@ -36,6 +36,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "monitoring.view": frozenset({D, U, C, E}),
     "monitoring.manage": frozenset({D}),
     "monitoring.acknowledge": frozenset({D, E}),
+    # Aluminium capacity (capacity, clause 二(七)): the department keeps the ledger and decides schemes; an
+    # enterprise applies for itself; the city where an exit line stands confirms its dismantling.
+    "capacity.view": frozenset({D, U, C, E}),
+    "capacity.ledger": frozenset({D}),
+    "capacity.apply": frozenset({D, E}),
+    "capacity.decide": frozenset({D}),
+    "capacity.dismantling": frozenset({D, C}),
+    "capacity.violations": frozenset({D, C}),
     "reference.view": frozenset({D, U, C, E}),
 }
 

@@ -37,6 +37,9 @@ class Enterprise(models.Model):
         related_name="enterprises",
     )
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices)
+    group_name = models.CharField(
+        _("group (所属集团)"), max_length=120, blank=True, help_text=_("The group the enterprise belongs to, if any")
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     legal_representative = models.CharField(_("legal representative"), max_length=40, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=40, blank=True)

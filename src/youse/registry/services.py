@@ -25,6 +25,7 @@ ENTERPRISE_FIELDS = (
     "division",
     "base",
     "ownership",
+    "group_name",
     "status",
     "legal_representative",
     "contact_person",
