@@ -9,6 +9,8 @@ urlpatterns = [
     path("registry/", include("youse.registry.urls")),
     path("stats/", include("youse.stats.urls")),
     path("monitoring/", include("youse.monitoring.urls")),
+    path("capacity/", include("youse.capacity.urls")),
+    path("public/capacity/", include("youse.capacity.urls_public")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
