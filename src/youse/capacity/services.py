@@ -475,11 +475,10 @@ def _apply_scheme(actor, scheme: ReplacementScheme, data: dict) -> dict[str, lis
             elif field == "division":
                 if not isinstance(value, Division):
                     code = str(value or "").strip()
-                    value = (
-                        Division.objects.filter(Q(code=code) if len(code) == 6 else Q(pk=int(code or 0)))
-                        .filter(valid_to__isnull=True)
-                        .first()
-                    )
+                    # Zones without a GB/T 2260 code of their own are named by id.
+                    lookup = Q(code=code) if len(code) == 6 else Q(pk=int(code)) if code.isdigit() else None
+                    current = Division.objects.filter(valid_to__isnull=True)
+                    value = current.filter(lookup).first() if lookup is not None else None
                     if value is None:
                         raise ValidationError({"division": [_("Unknown division: %(value)s") % {"value": code}]})
             elif field == "capacity_t":
@@ -718,12 +717,22 @@ class CheckFailed(ValidationError):
 def submit_scheme(actor, scheme: ReplacementScheme, reason: str = "") -> ReplacementScheme:
     """Run the rules and, when all pass, reserve every exit tonne for this scheme alone."""
     _require_applicant(actor, "capacity.apply", scheme)
+    try:
+        _submit(actor, scheme, reason)
+    except CheckFailed as exc:
+        # The refused submission's report stays on the draft: it is what the applicant must fix.
+        ReplacementScheme.objects.filter(pk=scheme.pk).update(check_report=exc.report.as_dict())
+        raise
+    scheme.refresh_from_db()
+    return scheme
+
+
+def _submit(actor, scheme: ReplacementScheme, reason: str) -> None:
     with transaction.atomic():
         obj = ReplacementScheme.objects.select_for_update().get(pk=scheme.pk)
         _transition(obj, SchemeState.SUBMITTED)
         report = check_scheme(obj)
         if not report.passed:
-            # The refusal and its report are kept outside the rolled-back transaction below.
             raise CheckFailed(report)
         try:
             # A fixed order (by indicator) so that two schemes claiming the same indicators cannot deadlock.
@@ -748,8 +757,6 @@ def submit_scheme(actor, scheme: ReplacementScheme, reason: str = "") -> Replace
             after={"state": obj.state, "reserved_t": obj.exit_tonnes},
             reason=reason,
         )
-    scheme.refresh_from_db()
-    return scheme
 
 
 def record_check(actor, scheme: ReplacementScheme) -> rules.Report:
