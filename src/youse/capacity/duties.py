@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from youse.capacity import services
+from youse.capacity import services, violations
 from youse.core.tick import duty
 
 
@@ -25,3 +25,8 @@ def lapse(now: dt.datetime) -> str:
 @duty("capacity.dismantling", "Mark exit lines whose dismantling is overdue")
 def dismantling(now: dt.datetime) -> str:
     return f"{services.mark_overdue_dismantling(_local(now))} exit lines newly overdue"
+
+
+@duty("capacity.violations", "Find electrolysis capacity the ledger does not cover, and resolve cases no longer found")
+def find_violations(now: dt.datetime) -> str:
+    return str(violations.detect(now))
