@@ -48,6 +48,13 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _moment(on: dt.date | None) -> dt.datetime:
+    """When a step is recorded: now, or for history entered afterwards (the demo), that day's office hours."""
+    if on is None:
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(on, dt.time(10)))
+
+
 def _event(actor, obj: models.Model, event: str, *, before: dict | None = None, after: dict | None = None, reason=""):
     """A state change's audit event: the verb travels in `after["event"]` so the trail reads as a story."""
     audit.record(
@@ -691,13 +698,13 @@ def _transition(obj: ReplacementScheme, target: SchemeState) -> None:
         ) from None
 
 
-def _release(actor, obj: ReplacementScheme, note: str) -> int:
+def _release(actor, obj: ReplacementScheme, note: str, *, on: dt.date | None = None) -> int:
     released = 0
     for line in obj.exit_lines.select_related("indicator").order_by("indicator_id"):
         if line.reserved_t:
             ledger.move(
                 line.indicator, Movement.RELEASE, H.RESERVED, H.AVAILABLE, line.reserved_t,
-                actor=actor, scheme=obj, exit_line=line, note=note,
+                actor=actor, scheme=obj, exit_line=line, note=note, effective_on=on,
             )  # fmt: skip
             released += line.reserved_t
             line.reserved_t = 0
@@ -714,11 +721,14 @@ class CheckFailed(ValidationError):
         super().__init__({"rules": [f"{r.title}: {r.why}" for r in report.failures]})
 
 
-def submit_scheme(actor, scheme: ReplacementScheme, reason: str = "") -> ReplacementScheme:
-    """Run the rules and, when all pass, reserve every exit tonne for this scheme alone."""
+def submit_scheme(
+    actor, scheme: ReplacementScheme, reason: str = "", *, on: dt.date | None = None
+) -> ReplacementScheme:
+    """Run the rules and, when all pass, reserve every exit tonne for this scheme alone. `on`: the day it
+    was submitted, when recorded afterwards (default today)."""
     _require_applicant(actor, "capacity.apply", scheme)
     try:
-        _submit(actor, scheme, reason)
+        _submit(actor, scheme, reason, on)
     except CheckFailed as exc:
         # The refused submission's report stays on the draft: it is what the applicant must fix.
         ReplacementScheme.objects.filter(pk=scheme.pk).update(check_report=exc.report.as_dict())
@@ -727,7 +737,7 @@ def submit_scheme(actor, scheme: ReplacementScheme, reason: str = "") -> Replace
     return scheme
 
 
-def _submit(actor, scheme: ReplacementScheme, reason: str) -> None:
+def _submit(actor, scheme: ReplacementScheme, reason: str, on: dt.date | None = None) -> None:
     with transaction.atomic():
         obj = ReplacementScheme.objects.select_for_update().get(pk=scheme.pk)
         _transition(obj, SchemeState.SUBMITTED)
@@ -739,14 +749,14 @@ def _submit(actor, scheme: ReplacementScheme, reason: str) -> None:
             for line in obj.exit_lines.select_related("indicator").order_by("indicator_id"):
                 ledger.move(
                     line.indicator, Movement.RESERVE, H.AVAILABLE, H.RESERVED, line.tonnes,
-                    actor=actor, scheme=obj, exit_line=line, note=obj.code,
+                    actor=actor, scheme=obj, exit_line=line, note=obj.code, effective_on=on,
                 )  # fmt: skip
                 line.reserved_t, line.status = line.tonnes, ExitLine.Status.RESERVED
                 line.save(update_fields=["reserved_t", "status"])
         except ledger.LedgerConflict as exc:
             raise _conflict(exc) from None
         before = {"state": obj.state}
-        obj.state, obj.submitted_at, obj.check_report = SchemeState.SUBMITTED, timezone.now(), report.as_dict()
+        obj.state, obj.submitted_at, obj.check_report = SchemeState.SUBMITTED, _moment(on), report.as_dict()
         obj.returned_reason = ""
         obj.save(update_fields=["state", "submitted_at", "check_report", "returned_reason", "updated_at"])
         _event(
@@ -769,11 +779,18 @@ def record_check(actor, scheme: ReplacementScheme) -> rules.Report:
 
 
 def publish_scheme(
-    actor, scheme: ReplacementScheme, *, published_on: dt.date | None = None, contact: str = "", reason: str = ""
+    actor,
+    scheme: ReplacementScheme,
+    *,
+    published_on: dt.date | None = None,
+    contact: str = "",
+    reason: str = "",
+    on: dt.date | None = None,
 ) -> ReplacementScheme:
-    """公示: open the public notice for NOTICE_WORKING_DAYS working days (holidays from the calendar)."""
+    """公示: open the public notice for NOTICE_WORKING_DAYS working days (holidays from the calendar).
+    `on`: the day it was published, when recorded afterwards (also the notice's day unless given)."""
     scopes.require(actor, "capacity.decide", scheme)
-    published_on = published_on or _today()
+    published_on = published_on or on or _today()
     with transaction.atomic():
         obj = ReplacementScheme.objects.select_for_update().get(pk=scheme.pk)
         _transition(obj, SchemeState.NOTICE)
@@ -787,7 +804,7 @@ def publish_scheme(
         days = int(NOTICE_WORKING_DAYS)
         calendar = calendar_exceptions(published_on, published_on + dt.timedelta(days=days * 3 + 30))
         obj.notice_start, obj.notice_end = rules.notice_window(published_on, days, calendar)
-        obj.state, obj.published_at, obj.notice_round = SchemeState.NOTICE, timezone.now(), obj.notice_round + 1
+        obj.state, obj.published_at, obj.notice_round = SchemeState.NOTICE, _moment(on), obj.notice_round + 1
         obj.check_report = report.as_dict()
         obj.save()
         _event(
@@ -831,9 +848,12 @@ def notice_open(scheme: ReplacementScheme, today: dt.date | None = None) -> bool
     return scheme.state == SchemeState.NOTICE and scheme.notice_end is not None and today <= scheme.notice_end
 
 
-def file_objection(actor, scheme: ReplacementScheme, data: dict, *, remote_addr: str | None = None) -> Objection:
-    """Anyone, signed in or not, may object while the notice is open, giving a name and a contact."""
-    if not notice_open(scheme):
+def file_objection(
+    actor, scheme: ReplacementScheme, data: dict, *, remote_addr: str | None = None, on: dt.date | None = None
+) -> Objection:
+    """Anyone, signed in or not, may object while the notice is open, giving a name and a contact.
+    `on`: the day it was filed, when recorded afterwards; the notice must have been open that day."""
+    if not notice_open(scheme, on):
         raise ValidationError({"scheme": [_("Objections are accepted only while the scheme is in public notice.")]})
     fields = ("name", "organisation", "contact", "text")
     unknown = sorted(set(data) - set(fields))
@@ -850,6 +870,10 @@ def file_objection(actor, scheme: ReplacementScheme, data: dict, *, remote_addr:
         objection = Objection(scheme=scheme, notice_round=scheme.notice_round, remote_addr=remote_addr, **values)
         objection.full_clean()
         objection.save()
+        if on is not None:
+            # filed_at is set on insert; history recorded afterwards keeps the day it happened.
+            objection.filed_at = _moment(on)
+            Objection.objects.filter(pk=objection.pk).update(filed_at=objection.filed_at)
         audit.record(actor, AuditEvent.Action.CREATE, objection, after={"scheme": scheme.code, "name": values["name"]})
     return objection
 
@@ -862,6 +886,7 @@ def decide_objection(
     finding: str,
     cut_line: ExitLine | None = None,
     cut_tonnes: int = 0,
+    on: dt.date | None = None,
 ) -> Objection:
     """Record the department's finding. An upheld objection sends the scheme back to its applicant: its
     reservations are released, and tonnes found ineligible (`cut_tonnes` of `cut_line`) leave the ledger
@@ -889,19 +914,19 @@ def decide_objection(
                 )
             ledger.move(
                 line.indicator, Movement.CUT, H.RESERVED, H.INELIGIBLE, cut_tonnes,
-                actor=actor, scheme=scheme, exit_line=line, note=finding,
+                actor=actor, scheme=scheme, exit_line=line, note=finding, effective_on=on,
             )  # fmt: skip
             line.reserved_t -= cut_tonnes
             line.save(update_fields=["reserved_t"])
         obj.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
         obj.finding, obj.cut_line, obj.cut_tonnes = finding.strip(), cut_line if cut_tonnes else None, cut_tonnes
-        obj.decided_by, obj.decided_at = (actor if getattr(actor, "pk", None) else None), timezone.now()
+        obj.decided_by, obj.decided_at = (actor if getattr(actor, "pk", None) else None), _moment(on)
         obj.save()
         _event(actor, obj, "upheld" if upheld else "dismissed", after={"cut_tonnes": cut_tonnes}, reason=finding)
         if upheld:
             before = {"state": scheme.state}
             scheme.state = SchemeState.DRAFT
-            released = _release(actor, scheme, _("sent back by an upheld objection"))
+            released = _release(actor, scheme, _("sent back by an upheld objection"), on=on)
             scheme.returned_reason = finding.strip()
             scheme.save(update_fields=["state", "returned_reason", "updated_at"])
             _event(
@@ -913,10 +938,17 @@ def decide_objection(
 
 
 def approve_scheme(
-    actor, scheme: ReplacementScheme, *, document: str, unit_name: str = "", reason: str = ""
+    actor,
+    scheme: ReplacementScheme,
+    *,
+    document: str,
+    unit_name: str = "",
+    reason: str = "",
+    on: dt.date | None = None,
 ) -> ReplacementScheme:
     """Approve after the notice: exit tonnes are consumed for good; the new line is registered with its
-    capacity active in the ledger, under the scheme as its compliance basis."""
+    capacity active in the ledger, under the scheme as its compliance basis. `on`: the day of the
+    decision, when recorded afterwards (default today)."""
     scopes.require(actor, "capacity.decide", scheme)
     if not document.strip():
         raise ValidationError({"document": [_("Cite the approval document (文号).")]})
@@ -935,7 +967,7 @@ def approve_scheme(
                 )
             ledger.move(
                 line.indicator, Movement.CONSUME, H.RESERVED, H.CONSUMED, line.tonnes,
-                actor=actor, scheme=obj, exit_line=line, document=document,
+                actor=actor, scheme=obj, exit_line=line, document=document, effective_on=on,
             )  # fmt: skip
             line.reserved_t, line.status = 0, ExitLine.Status.CONSUMED
             line.save(update_fields=["reserved_t", "status"])
@@ -957,6 +989,7 @@ def approve_scheme(
                 "approval_document": document.strip(),
             },
             status=UnitStatus.APPROVED,
+            status_since=on,
             document=document.strip(),
             reason=obj.code,
         )
@@ -972,11 +1005,12 @@ def approve_scheme(
             scheme=obj,
         )
         ledger.move(
-            indicator, Movement.REGISTER, None, H.ACTIVE, obj.capacity_t, actor=actor, scheme=obj, document=document
-        )
+            indicator, Movement.REGISTER, None, H.ACTIVE, obj.capacity_t,
+            actor=actor, scheme=obj, document=document, effective_on=on,
+        )  # fmt: skip
         audit.record(actor, AuditEvent.Action.CREATE, indicator, after=audit.snapshot(indicator), reason=obj.code)
         before = {"state": obj.state}
-        obj.state, obj.decided_at, obj.decision_document = SchemeState.APPROVED, timezone.now(), document.strip()
+        obj.state, obj.decided_at, obj.decision_document = SchemeState.APPROVED, _moment(on), document.strip()
         obj.decision_reason, obj.new_unit, obj.plant, obj.check_report = reason, unit, plant, report.as_dict()
         obj.save()
         _event(
@@ -1020,15 +1054,17 @@ def withdraw_scheme(actor, scheme: ReplacementScheme, *, reason: str = "") -> Re
     return scheme
 
 
-def announce_scheme(actor, scheme: ReplacementScheme, *, document: str, reason: str = "") -> ReplacementScheme:
-    """公告: publish the approved result."""
+def announce_scheme(
+    actor, scheme: ReplacementScheme, *, document: str, reason: str = "", on: dt.date | None = None
+) -> ReplacementScheme:
+    """公告: publish the approved result. `on`: the day of the announcement, when recorded afterwards."""
     scopes.require(actor, "capacity.decide", scheme)
     if not document.strip():
         raise ValidationError({"document": [_("Cite the announcement (公告文号).")]})
     with transaction.atomic():
         obj = ReplacementScheme.objects.select_for_update().get(pk=scheme.pk)
         _transition(obj, SchemeState.ANNOUNCED)
-        obj.state, obj.announced_at, obj.announcement_document = SchemeState.ANNOUNCED, timezone.now(), document.strip()
+        obj.state, obj.announced_at, obj.announcement_document = SchemeState.ANNOUNCED, _moment(on), document.strip()
         obj.save()
         _event(actor, obj, "announce", before={"state": "approved"}, after={"state": obj.state, "document": document})
     scheme.refresh_from_db()
