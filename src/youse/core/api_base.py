@@ -187,4 +187,7 @@ def build_api() -> NinjaAPI:
     from youse.monitoring.api import router as monitoring_router
 
     api.add_router("/monitoring/", monitoring_router)
+    from youse.capacity.api import router as capacity_router
+
+    api.add_router("/capacity/", capacity_router)
     return api
