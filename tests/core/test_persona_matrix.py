@@ -74,6 +74,28 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "monitoring:point": ("point", {"a": VIEW_A, "b": VIEW_B}),
     "monitoring:alarm-acknowledge": ("alarm", {"a": POST_ONLY_A}),
     "monitoring:quarantine-action": ("packet", {"a": POST_ONLY_A}),
+    # Aluminium capacity: the indicators and schemes of enterprise A (Yulin) and B (Baoji); an exit line of
+    # A's approved scheme with its dismantling evidence. Only enterprises and the department apply; only
+    # the department keeps the ledger; violations are the department's and the cities'.
+    "capacity:overview": (None, {None: SIGNED_IN}),
+    "capacity:indicator-list": (None, {None: SIGNED_IN}),
+    "capacity:indicator-register": (None, {None: row(200, 403, 403, 403, 403, 302)}),
+    "capacity:indicator-detail": ("indicator", {"a": VIEW_A, "b": VIEW_B}),
+    "capacity:indicator-action": ("indicator", {"a": POST_ONLY_A}),
+    "capacity:scheme-list": (None, {None: SIGNED_IN}),
+    "capacity:scheme-create": (None, {None: row(200, 403, 403, 200, 200, 302)}),
+    "capacity:scheme-detail": ("scheme", {"a": VIEW_A, "b": VIEW_B}),
+    "capacity:scheme-check": ("scheme", {"a": VIEW_A, "b": VIEW_B}),
+    "capacity:scheme-edit": (
+        "scheme",
+        {"a": row(200, 403, 403, 200, 404, 302), "b": row(200, 403, 403, 404, 200, 302)},
+    ),
+    "capacity:scheme-action": ("scheme", {"a": POST_ONLY_A}),
+    "capacity:objection-decide": ("objection", {"a": POST_ONLY_A}),
+    "capacity:dismantling-list": (None, {None: SIGNED_IN}),
+    "capacity:exit-line": ("exit_line", {"a": VIEW_A}),
+    "capacity:evidence-file": ("evidence", {"a": VIEW_A}),
+    "capacity:violation-list": (None, {None: row(200, 403, 200, 403, 403, 302)}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
 }
@@ -114,7 +136,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("name", "target", "persona", "status"), CASES, ids=lambda v: str(v))
-def test_it_answers_each_persona_as_the_matrix_says(personas, name, target, persona, status):
+def test_it_answers_each_persona_as_the_matrix_says(personas, settings, tmp_path, name, target, persona, status):
+    settings.MEDIA_ROOT = tmp_path  # dismantling evidence is stored as a file
     kind = PAGES[name][0]
     args = []
     if kind is not None:
@@ -126,7 +149,8 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, name, target, pers
             ("unit", "a"): personas.unit_a,
             ("unit", "b"): personas.unit_b,
         }.get((kind, target)) or _stats_object(personas, kind, target)
-        args = [obj.pk, "dismiss"] if kind == "packet" else [obj.pk]
+        action = {"packet": "dismiss", "indicator": "close", "scheme": "submit"}.get(kind)
+        args = [obj.pk, action] if action and name.endswith("-action") else [obj.pk]
     response = personas.client(persona).get(reverse(name, args=args))
     assert response.status_code == status, f"{name} {target} as {persona}"
     if status == 302 and persona == "anonymous" and name != "login":
@@ -142,6 +166,8 @@ def _stats_object(personas, kind: str, target: str):
 
     if kind in ("point", "alarm", "packet"):
         return _monitoring_object(personas, kind, target)
+    if kind in ("indicator", "scheme", "objection", "exit_line", "evidence"):
+        return _capacity_object(personas, kind, target)
     if kind == "report":
         enterprise, unit, user = {
             "a": (personas.enterprise_a, personas.unit_a, personas.ent_a),
@@ -194,6 +220,63 @@ def _monitoring_object(personas, kind: str, target: str):
     if kind == "alarm":
         return Alarm.objects.create(point=point, kind="missing", started_at=timezone.now())
     return QuarantinedPacket.objects.create(received_at=timezone.now(), mn="UNKNOWN", reason="unknown_mn", raw="##")
+
+
+def _capacity_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from youse.capacity import services
+
+    enterprise, user, city = {
+        "a": (personas.enterprise_a, personas.ent_a, "610822"),
+        "b": (personas.enterprise_b, personas.ent_b, "610300"),
+    }[target]
+    indicator = services.register_indicator(
+        personas.department,
+        {
+            "tonnes": 100000,
+            "owner": enterprise,
+            "origin_document": "发改产业〔2005〕1号",
+            "basis": "cleanup_2017",
+            "closed_on": dt.date(2020, 1, 1),
+        },
+        holding="available",
+    )
+    if kind == "indicator":
+        return indicator
+    scheme = services.create_scheme(
+        user,
+        {
+            "title": "置换方案",
+            "site": "新址",
+            "division": city,
+            "main_equipment": "500kA×256",
+            "capacity_t": 100000,
+            "energy_kwh_per_t": "12900",
+            "planned_start": dt.date(2027, 3, 1),
+            "planned_production": dt.date(2028, 6, 1),
+            "contact": "029-00000000",
+        },
+        [{"indicator": indicator.code, "tonnes": 100000, "dismantling_due": dt.date(2027, 12, 31)}],
+    )
+    if kind == "scheme":
+        return scheme
+    services.submit_scheme(user, scheme)
+    services.publish_scheme(personas.department, scheme)
+    if kind == "objection":
+        return services.file_objection(None, scheme, {"name": "张三", "contact": "138", "text": "异议"})
+    services.end_notices(timezone.localdate() + dt.timedelta(days=60))
+    scheme.refresh_from_db()
+    services.approve_scheme(personas.department, scheme, document="陕工信发〔2026〕1号")
+    line = scheme.exit_lines.get()
+    if kind == "exit_line":
+        return line
+    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    services.confirm_dismantling(personas.department, line, dismantled_on=dt.date(2026, 1, 5), files=[png])
+    return line.evidence.get()
 
 
 def test_it_shows_each_persona_only_its_own_enterprises_in_lists(personas):

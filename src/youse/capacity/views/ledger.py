@@ -200,11 +200,12 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_indicator(request, _indicator(request, pk))
 
 
-@viewer("capacity.ledger")
+@viewer()
 @require_POST
 def indicator_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     ind = _indicator(request, pk)
+    scopes.require(user, "capacity.ledger", ind)
     form_class = INDICATOR_ACTIONS.get(action)
     if form_class is None:
         return redirect("capacity:indicator-detail", pk=ind.pk)

@@ -239,11 +239,12 @@ def _perform(user, scheme: ReplacementScheme, action: str, data: dict) -> None:
         services.announce_scheme(user, scheme, document=data["document"], reason=reason)
 
 
-@viewer("capacity.decide")
+@viewer()
 @require_POST
 def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     objection = scopes.get_visible_or_404(user, Objection.objects.select_related("scheme"), pk=pk)
+    scopes.require(user, "capacity.decide", objection)
     scheme = _scheme(request, objection.scheme_id)
     form = DecideObjectionForm(request.POST, scheme=scheme)
     if form.is_valid():
