@@ -123,8 +123,8 @@ def _unit(value: object) -> ProductionUnit | None:
     return found
 
 
-def _next_code(prefix: str, model: type[models.Model]) -> str:
-    year = _today().year
+def _next_code(prefix: str, model: type[models.Model], year: int | None = None) -> str:
+    year = year or _today().year
     stem = f"{prefix}-{year}-"
     last = model.objects.filter(code__startswith=stem).order_by("-code").values_list("code", flat=True).first()
     n = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
@@ -572,8 +572,11 @@ def _build_lines(scheme: ReplacementScheme, lines: Sequence[dict]) -> tuple[list
     return built, errors
 
 
-def create_scheme(actor, data: dict, lines: Sequence[dict] = (), reason: str = "") -> ReplacementScheme:
-    """A draft scheme with its exit lines. An enterprise drafts for itself; the department for anyone."""
+def create_scheme(
+    actor, data: dict, lines: Sequence[dict] = (), reason: str = "", *, on: dt.date | None = None
+) -> ReplacementScheme:
+    """A draft scheme with its exit lines. An enterprise drafts for itself; the department for anyone.
+    `on`: the day it was drafted, when recorded afterwards (its number carries that year)."""
     scopes.require(actor, "capacity.apply")
     data = dict(data)
     if getattr(actor, "role", None) == Role.ENTERPRISE:
@@ -587,7 +590,7 @@ def create_scheme(actor, data: dict, lines: Sequence[dict] = (), reason: str = "
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        scheme.code = _next_code("ZH", ReplacementScheme)
+        scheme.code = _next_code("ZH", ReplacementScheme, year=on.year if on else None)
         scheme.save()
         for line in built:
             line.scheme = scheme

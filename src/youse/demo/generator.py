@@ -4,7 +4,8 @@
 production unit with its status history, the other personas, and finally the DemoDataset row that labels
 the database as synthetic. Every row goes through registry.services / core.services with the department
 persona as actor and the audit channel "demo", exactly as a person would make it. Unless asked not to,
-it then files the monthly statistical reports (reports.py) through stats.services.
+it then files the monthly statistical reports (reports.py) through stats.services, and finally keeps the
+aluminium capacity ledger with its replacement schemes (capacity.py) through capacity.services.
 
 The whole build is one transaction: a failure leaves the database as it was, so the next run starts
 again from an empty registry instead of refusing a half-built one."""
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
+from youse.demo import capacity as demo_capacity
 from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
 from youse.demo import reports as demo_reports
@@ -173,14 +175,6 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         # The environment department registers the smelters' monitoring points.
         environment = next((u for u in users if u.username == "hbt"), department)
         demo_monitoring.build(environment, seed)
-        counts = {
-            "enterprises": Enterprise.objects.count(),
-            "plants": Plant.objects.count(),
-            "units": ProductionUnit.objects.count(),
-            "status_changes": UnitStatusChange.objects.count(),
-            "personas": 1 + len(users),
-            "monitoring_points": MonitoringPoint.objects.count(),
-        }
         if reports:
             demo_reports.build(
                 department,
@@ -192,6 +186,18 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
                 today,
                 progress=step,
             )
-        counts["reports"] = MonthlyReport.objects.count()
+        # The capacity ledger judges the reports' output, so it comes after them; its approved schemes
+        # add units, so the registry is counted after it.
+        capacity = demo_capacity.build(department, by_key, today)
+        counts = {
+            "enterprises": Enterprise.objects.count(),
+            "plants": Plant.objects.count(),
+            "units": ProductionUnit.objects.count(),
+            "status_changes": UnitStatusChange.objects.count(),
+            "personas": 1 + len(users),
+            "monitoring_points": MonitoringPoint.objects.count(),
+            "reports": MonthlyReport.objects.count(),
+            **capacity,
+        }
         dataset = record_dataset(department, seed, scale, counts)
     return BuildResult(dataset, time.perf_counter() - started)
