@@ -956,7 +956,12 @@ def approve_scheme(
     if not document.strip():
         raise ValidationError({"document": [_("Cite the approval document (文号).")]})
     with transaction.atomic():
-        obj = ReplacementScheme.objects.select_for_update().select_related("applicant", "plant").get(pk=scheme.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of an outer join (a scheme without a plant).
+        obj = (
+            ReplacementScheme.objects.select_for_update(of=("self",))
+            .select_related("applicant", "plant")
+            .get(pk=scheme.pk)
+        )
         _transition(obj, SchemeState.APPROVED)
         if obj.objections.filter(status=Objection.Status.PENDING).exists():
             raise ValidationError({"objections": [_("Decide every objection before approving.")]})
@@ -1134,7 +1139,10 @@ def confirm_dismantling(actor, line: ExitLine, *, dismantled_on: dt.date, files:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        obj = ExitLine.objects.select_for_update().select_related("scheme", "indicator__unit").get(pk=line.pk)
+        # of=self: PostgreSQL cannot lock the nullable side of an outer join (an indicator without a unit).
+        obj = (
+            ExitLine.objects.select_for_update(of=("self",)).select_related("scheme", "indicator__unit").get(pk=line.pk)
+        )
         if obj.scheme.state not in (SchemeState.APPROVED, SchemeState.ANNOUNCED):
             raise ValidationError({"scheme": [_("Dismantling is confirmed for lines of approved schemes.")]})
         if obj.dismantled_on:
