@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from youse.capacity.models import CapacityIndicator
 
@@ -21,8 +21,11 @@ def run(*args: str) -> tuple[str, int]:
     return out.getvalue(), 0
 
 
-def exit_status(capsys, *args: str) -> int:
+def exit_status(capsys, monkeypatch, *args: str) -> int:
     """The status the shell sees: through Django's command line, as `youse` runs it."""
+    # The command line closes every connection when a command ends; here that would end the test's own
+    # transaction (on PostgreSQL), so the connection is left open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exc:
         execute_from_command_line(["youse", "capacity", *args])
         raise SystemExit(0)
@@ -78,11 +81,11 @@ def test_check_exits_2_for_an_unknown_scheme(al, ref):
     assert status == 2 and out == ""
 
 
-def test_the_shell_sees_the_exit_statuses(al, capsys):
+def test_the_shell_sees_the_exit_statuses(al, capsys, monkeypatch):
     good, bad = al.draft(), al.draft(capacity=200000)
-    assert exit_status(capsys, "check", good.code, "--json") == 0
-    assert exit_status(capsys, "check", bad.code, "--json") == 1
-    assert exit_status(capsys, "check", "ZH-0000-000") == 2
+    assert exit_status(capsys, monkeypatch, "check", good.code, "--json") == 0
+    assert exit_status(capsys, monkeypatch, "check", bad.code, "--json") == 1
+    assert exit_status(capsys, monkeypatch, "check", "ZH-0000-000") == 2
 
 
 def test_audit_of_a_sound_ledger_prints_one_ok_line(al):
