@@ -35,6 +35,7 @@ from youse.capacity.views.common import indicator_city_q, overdue_lines, page_of
 from youse.core import scopes
 from youse.core.history import history_events
 from youse.core.models import Division
+from youse.core.roles import Role
 
 # Chart colours follow the holding badges (Bootstrap's success / primary / warning).
 CHART_COLOURS = {Holding.ACTIVE: "#198754", Holding.AVAILABLE: "#0d6efd", Holding.RESERVED: "#ffc107"}
@@ -108,6 +109,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             else None,
             "can_ledger": scopes.can(user, "capacity.ledger"),
             "can_apply": scopes.can(user, "capacity.apply"),
+            # A city or an enterprise sees its part of the ledger: no share of the national ceiling then.
+            "province_wide": getattr(user, "role", None) in (Role.DEPARTMENT, Role.PROVINCIAL_UNIT),
         },
     )
 
