@@ -378,16 +378,21 @@ class ObjectionFiled(Schema):
     status: str
 
 
-class DismantlingIn(InputSchema):
-    dismantled_on: dt.date
-    note: Reason = ""
-
-
 class DecideIn(InputSchema):
     upheld: bool
     finding: Reason
     cut_line: Id | None = Field(None, description="Exit line of this scheme whose tonnes are found ineligible")
     cut_tonnes: Annotated[int, Field(ge=0, le=MAX_TONNES)] = 0
+
+
+# --- Dismantling ----------------------------------------------------------------------------------
+
+
+class DismantlingIn(InputSchema):
+    """The form fields of a dismantling confirmation; the files travel beside them as `files`."""
+
+    dismantled_on: dt.date
+    note: Reason = ""
 
 
 # --- Ledger totals ---------------------------------------------------------------------------------
