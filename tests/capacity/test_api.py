@@ -342,6 +342,8 @@ def test_the_whole_workflow_through_the_api(clients, personas, al):
     filed = Objection.objects.filter(scheme_id=sid)
     assert filed.count() == 2
     assert filed.get(name="张三").remote_addr == "127.0.0.1"
+    filers = AuditEvent.objects.filter(content_type__model="objection", action=AuditEvent.Action.CREATE)
+    assert sorted(filers.values_list("actor_username", flat=True)) == ["", "ent-b"]  # the public, and B by token
     seen_by_b = ent_b.get(f"{API}/schemes/{sid}").json()
     assert seen_by_b["exit_lines"] and seen_by_b["check_report"] is None and seen_by_b["objections"] == []
     assert {o["name"] for o in ent_a.get(f"{API}/schemes/{sid}").json()["objections"]} == {"张三", "李四"}

@@ -596,6 +596,8 @@ def list_objections(request: HttpRequest, filters: Query[ObjectionFilters]) -> d
     "/schemes/{scheme_id}/objections",
     response={201: ObjectionFiled, **ERRORS},
     auth=[BearerToken(), SessionAuth(), _public_caller],
+    # {}: no credentials at all is accepted too.
+    openapi_extra={"security": [{}]},
     summary="Object to a scheme in public notice (anyone, signed in or not)",
 )
 def file_objection(request: HttpRequest, payload: ObjectionIn, scheme_id: int = ObjectId) -> tuple[int, dict]:
