@@ -158,7 +158,7 @@ def test_an_upheld_objection_shows_the_scheme_withdrawn_from_notice(in_notice, p
     html = page.content.decode()
     assert page.status_code == 200
     assert "Withdrawn from notice for revision" in html and 'id="ys-withdrawn-notice"' in html
-    assert 'id="ys-objection-form"' not in html
+    assert 'id="ys-objection-form"' not in html and "objections will be accepted again" in html
     # The finding is the department's internal record; the public is told the outcome only.
     assert "无合规依据" not in html
     assert in_notice.code not in english().get(INDEX).content.decode().split('id="pub-announced"')[0]
