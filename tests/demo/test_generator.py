@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import override_settings
 
+from youse.capacity.models import CapacityIndicator, DismantlingEvidence, ExitLine, Objection, ReplacementScheme
 from youse.core.models import AuditEvent, User
 from youse.core.roles import Role
 from youse.demo.generator import DemoRefused, build
@@ -161,6 +162,11 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "point": MonitoringPoint.objects.order_by("pk").first(),
         "alarm": None,
         "packet": None,
+        "indicator": CapacityIndicator.objects.order_by("pk").first(),
+        "scheme": ReplacementScheme.objects.filter(state="draft").order_by("pk").first(),
+        "objection": Objection.objects.order_by("pk").first(),
+        "exit_line": ExitLine.objects.order_by("pk").first(),
+        "evidence": DismantlingEvidence.objects.order_by("pk").first(),
     }
     rendered = 0
     for name, (kind, targets) in PAGES.items():

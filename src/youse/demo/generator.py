@@ -4,8 +4,9 @@
 production unit with its status history, the other personas, and finally the DemoDataset row that labels
 the database as synthetic. Every row goes through registry.services / core.services with the department
 persona as actor and the audit channel "demo", exactly as a person would make it. Unless asked not to,
-it then files the monthly statistical reports (reports.py) through stats.services, and finally keeps the
-aluminium capacity ledger with its replacement schemes (capacity.py) through capacity.services.
+it then files the monthly statistical reports (reports.py) through stats.services. The aluminium capacity
+ledger with its replacement schemes (capacity.py) is kept through capacity.services, before the reports;
+the violations it leaves are found after them.
 
 The whole build is one transaction: a failure leaves the database as it was, so the next run starts
 again from an empty registry instead of refusing a half-built one."""
@@ -172,6 +173,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             by_key[p.key] = _write_enterprise(department, p, refs)
             step()
         users = personas.create_others(department, {k: by_key[v] for k, v in PERSONA_ENTERPRISES.items()})
+        # The capacity ledger's approved schemes add units: before the stacks and the reports are drawn.
+        demo_capacity.build(department, by_key, today)
         # The environment department registers the smelters' monitoring points.
         environment = next((u for u in users if u.username == "hbt"), department)
         demo_monitoring.build(environment, seed)
@@ -186,9 +189,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
                 today,
                 progress=step,
             )
-        # The capacity ledger judges the reports' output, so it comes after them; its approved schemes
-        # add units, so the registry is counted after it.
-        capacity = demo_capacity.build(department, by_key, today)
+        # Capacity violations judge the reports' output, so they are found after them.
+        capacity = demo_capacity.detect()
         counts = {
             "enterprises": Enterprise.objects.count(),
             "plants": Plant.objects.count(),
