@@ -564,9 +564,9 @@ def test_an_executable_renamed_or_not_is_refused(clients, al, personas):
     assert line.dismantled_on is None
 
 
-def test_an_oversized_file_is_refused(clients, al, personas, monkeypatch):
+def test_an_oversized_file_is_refused(clients, al, personas, settings):
     line = approved(al, personas).exit_lines.get()
-    monkeypatch.setattr(services, "EVIDENCE_MAX_BYTES", 1024)
+    settings.YOUSE_EVIDENCE_MAX_BYTES = 1024
     big = tiny_png() + b"\x00" * 2048  # a PNG header, but over the limit
     response = upload(clients["city"], line.pk, SimpleUploadedFile("big.png", big))
     assert response.status_code == 400

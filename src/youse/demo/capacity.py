@@ -252,7 +252,7 @@ def _schemes(actor: User, enterprises: dict[str, Enterprise], today: dt.date) ->
     services.mark_overdue_dismantling(today)
 
     # 4. In public notice now: published two working days ago, the public may object until its end.
-    published = _working_days_back(today, min(2, services.NOTICE_WORKING_DAYS - 1))
+    published = _working_days_back(today, min(2, services.notice_working_days() - 1))
     c = _scheme(
         actor, yulin, smelter, on=published - dt.timedelta(days=7),
         title="电解铝五系列产能置换项目（15万吨/年）", main_equipment="500kA×110", capacity_t=150000,
