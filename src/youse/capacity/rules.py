@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+# Messages are in the reader's language (zh-hans first); translation is a lookup, not I/O, and the rules
+# stay free of the ORM and of any state.
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 # --- Where a tonne is: the ledger's holdings ---------------------------------------------------------
 
 
@@ -323,14 +328,14 @@ class Tables:
     energy: tuple[EnergyRow, ...] = ()
 
 
-RULES: list[tuple[str, str, str, Rule]] = []
+RULES: list[tuple[str, object, str, Rule]] = []
 
 
-def rule(code: str, title: str, citation: str) -> Callable[[Callable], Rule]:
+def rule(code: str, title: object, citation: str) -> Callable[[Callable], Rule]:
     def register(fn: Callable) -> Rule:
         def run(facts: SchemeFacts, tables: Tables) -> RuleResult:
             passed, why, unverified = fn(facts, tables)
-            return RuleResult(code, title, citation, passed, why, unverified)
+            return RuleResult(code, str(title), citation, passed, why, unverified)
 
         run.__name__ = fn.__name__
         run.__doc__ = fn.__doc__
@@ -357,58 +362,84 @@ def applicable_ratio(facts: SchemeFacts, rows: Iterable[RatioRow]) -> RatioRow |
     return candidates[-1] if candidates else None
 
 
-@rule("ratio", "Replacement ratio", "二(七); 工信部《电解铝行业产能置换实施办法》: equal or reduced replacement")
+@rule(
+    "ratio",
+    gettext_lazy("Replacement ratio"),
+    "二(七); 工信部《电解铝行业产能置换实施办法》: equal or reduced replacement",
+)
 def replacement_ratio(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Exited ÷ new ≥ the ratio required where and when the new line is built; none at all where banned."""
     exited = sum(e.tonnes for e in facts.exits)
     row = applicable_ratio(facts, tables.ratios)
     if facts.capacity_t <= 0:
-        return False, "The new line's capacity must be a positive number of tonnes a year.", False
+        return False, _("The new line's capacity must be a positive number of tonnes a year."), False
     if row is None:
-        return False, "No replacement ratio is in force for this region and date: the department must set one.", False
+        return (
+            False,
+            _("No replacement ratio is in force for this region and date: the department must set one."),
+            False,
+        )
     if row.no_new_capacity:
         return (
             False,
-            f"{row.region_name}: no new electrolytic aluminium capacity may be added from {row.valid_from} "
-            f"({row.source}).",
+            _("%(region)s: no new electrolytic aluminium capacity may be added from %(date)s (%(source)s).")
+            % {"region": row.region_name, "date": row.valid_from, "source": row.source},
             not row.verified,
         )
     ratio = Decimal(exited) / Decimal(facts.capacity_t)
     need = row.min_ratio
-    shown = f"{exited:,} t exited ÷ {facts.capacity_t:,} t new = {ratio:.3f}; {row.region_name} requires ≥ {need}"
+    shown = _("%(exited)s t exited ÷ %(new)s t new = %(ratio)s; %(region)s requires ≥ %(need)s") % {
+        "exited": f"{exited:,}",
+        "new": f"{facts.capacity_t:,}",
+        "ratio": f"{ratio:.3f}",
+        "region": row.region_name,
+        "need": need,
+    }
     if ratio >= need:
         return True, shown + ".", not row.verified
     short = int((need * facts.capacity_t - exited).to_integral_value(rounding="ROUND_CEILING"))
-    return False, f"{shown}: {short:,} t more exit capacity needed.", not row.verified
+    more = _("%(shown)s: %(short)s t more exit capacity needed.") % {"shown": shown, "short": f"{short:,}"}
+    return False, more, not row.verified
 
 
 def _eligibility_problems(e: ExitFacts, today: dt.date) -> list[str]:
     ind = e.indicator
     problems = []
     if ind.basis == BasisKind.NONE:
-        problems.append("it has no compliance basis (not on the 2017 clean-up lists, not built compliantly)")
+        problems.append(_("it has no compliance basis (not on the 2017 clean-up lists, not built compliantly)"))
     if ind.basis == BasisKind.BUILT_COMPLIANT and ind.built_on and ind.built_on < BUILT_COMPLIANT_FROM:
-        problems.append(f"it was built on {ind.built_on}, before compliant construction counts (October 2017)")
+        problems.append(
+            _("it was built on %(date)s, before compliant construction counts (October 2017)") % {"date": ind.built_on}
+        )
     if ind.closed_on and ind.closed_on < EARLY_CLOSURE_BEFORE and not ind.announced:
-        problems.append(f"it closed on {ind.closed_on}, before 2013, and no elimination announcement lists it")
+        problems.append(
+            _("it closed on %(date)s, before 2013, and no elimination announcement lists it") % {"date": ind.closed_on}
+        )
     if ind.basis == BasisKind.TRANSFER_IN and not ind.transfer_reference.strip():
-        problems.append("it came from another province without that province's transfer announcement")
+        problems.append(_("it came from another province without that province's transfer announcement"))
     if ind.use_by and today > ind.use_by:
-        problems.append(f"it had to be used by {ind.use_by} and has lapsed")
+        problems.append(_("it had to be used by %(date)s and has lapsed") % {"date": ind.use_by})
     if ind.elimination_deadline and today > ind.elimination_deadline:
-        problems.append(f"it is past its elimination deadline of {ind.elimination_deadline}")
+        problems.append(_("it is past its elimination deadline of %(date)s") % {"date": ind.elimination_deadline})
     if e.tonnes > ind.tonnes_available:
-        problems.append(f"{e.tonnes:,} t are claimed but only {ind.tonnes_available:,} t are available")
+        problems.append(
+            _("%(claimed)s t are claimed but only %(available)s t are available")
+            % {"claimed": f"{e.tonnes:,}", "available": f"{ind.tonnes_available:,}"}
+        )
     if e.tonnes <= 0:
-        problems.append("a line must exit a positive number of tonnes")
+        problems.append(_("a line must exit a positive number of tonnes"))
     return problems
 
 
-@rule("eligible", "Every exit tonne eligible", "二(七); FACTS.md: only compliant, unused, unlapsed capacity counts")
+@rule(
+    "eligible",
+    gettext_lazy("Every exit tonne eligible"),
+    "二(七); FACTS.md: only compliant, unused, unlapsed capacity counts",
+)
 def exit_tonnes_eligible(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Each exit line: compliance basis, not lapsed, not used elsewhere, not past its elimination deadline."""
     if not facts.exits:
-        return False, "The scheme lists no exit capacity.", False
+        return False, _("The scheme lists no exit capacity."), False
     bad = []
     for e in facts.exits:
         problems = _eligibility_problems(e, facts.today)
@@ -416,59 +447,68 @@ def exit_tonnes_eligible(facts: SchemeFacts, tables: Tables) -> tuple[bool, str,
             bad.append(f"{e.label}: " + "; ".join(problems))
     if bad:
         return False, " / ".join(bad), False
-    return True, f"All {len(facts.exits)} exit lines ({sum(e.tonnes for e in facts.exits):,} t) are eligible.", False
+    total = sum(e.tonnes for e in facts.exits)
+    why = _("All %(n)s exit lines (%(t)s t) are eligible.") % {"n": len(facts.exits), "t": f"{total:,}"}
+    return True, why, False
 
 
 @rule(
     "dismantling",
-    "Dismantled before the new line produces",
+    gettext_lazy("Dismantled before the new line produces"),
     "二(七); FACTS.md: exited capacity must be dismantled before the new line produces",
 )
 def dismantling_before_production(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Every exit line's dismantling is completed on or before the new line's planned production date."""
     if facts.planned_production is None:
-        return False, "The new line's planned production date is missing.", False
+        return False, _("The new line's planned production date is missing."), False
     late = []
     for e in facts.exits:
         if e.dismantling_due is None:
-            late.append(f"{e.label}: no dismantling completion date")
+            late.append(_("%(line)s: no dismantling completion date") % {"line": e.label})
         elif e.dismantling_due > facts.planned_production:
             late.append(
-                f"{e.label}: dismantled {e.dismantling_due}, after production starts {facts.planned_production}"
+                _("%(line)s: dismantled %(due)s, after production starts %(start)s")
+                % {"line": e.label, "due": e.dismantling_due, "start": facts.planned_production}
             )
     if late:
         return False, " / ".join(late), False
-    return True, f"All exit lines are dismantled by {facts.planned_production}.", False
+    return True, _("All exit lines are dismantled by %(date)s.") % {"date": facts.planned_production}, False
 
 
-@rule("energy", "Energy threshold for new lines", "GB 21346-2022; 电解铝行业节能降碳专项行动计划 (2024)")
+@rule("energy", gettext_lazy("Energy threshold for new lines"), "GB 21346-2022; 电解铝行业节能降碳专项行动计划 (2024)")
 def energy_threshold(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """The new line's design AC consumption is within the threshold in force when it starts producing."""
     day = facts.planned_production or facts.today
     rows = sorted((r for r in tables.energy if _valid(r.valid_from, r.valid_to, day)), key=lambda r: r.valid_from)
     if not rows:
-        return True, f"No energy threshold is in force on {day}.", False
+        return True, _("No energy threshold is in force on %(date)s.") % {"date": day}, False
     row = rows[-1]
     if facts.energy_kwh_per_t is None:
-        return False, f"The design {row.measure} is missing; the threshold is {row.max_kwh_per_t} kWh/t.", False
+        missing = _("The design %(measure)s is missing; the threshold is %(max)s kWh/t.")
+        return False, missing % {"measure": row.measure, "max": row.max_kwh_per_t}, False
+    values = {"measure": row.measure, "value": facts.energy_kwh_per_t, "max": row.max_kwh_per_t, "source": row.source}
     if facts.energy_kwh_per_t <= row.max_kwh_per_t:
         return (
             True,
-            f"{row.measure} {facts.energy_kwh_per_t} kWh/t ≤ {row.max_kwh_per_t} kWh/t ({row.source}).",
+            _("%(measure)s %(value)s kWh/t ≤ %(max)s kWh/t (%(source)s).") % values,
             not row.verified,
         )
     return (
         False,
-        f"{row.measure} {facts.energy_kwh_per_t} kWh/t exceeds {row.max_kwh_per_t} kWh/t ({row.source}).",
+        _("%(measure)s %(value)s kWh/t exceeds %(max)s kWh/t (%(source)s).") % values,
         not row.verified,
     )
 
 
-@rule("ownership", "Ownership for mergers and intra-group transfers", "二(七); 产能置换实施办法: 兼并重组、集团内置换")
+@rule(
+    "ownership",
+    gettext_lazy("Ownership for mergers and intra-group transfers"),
+    "二(七); 产能置换实施办法: 兼并重组、集团内置换",
+)
 def group_ownership(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Intra-group: every exit owner is in the applicant's group. Merger: in the group or with the deal cited."""
     if facts.route not in (Route.INTRA_GROUP, Route.MERGER):
-        return True, "Not a merger or intra-group transfer: no ownership condition.", False
+        return True, _("Not a merger or intra-group transfer: no ownership condition."), False
     group = facts.applicant_group.strip()
     bad = []
     for e in facts.exits:
@@ -478,11 +518,18 @@ def group_ownership(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool
             continue
         if facts.route == Route.MERGER and e.acquisition_document.strip():
             continue
-        need = "the merger or acquisition document" if facts.route == Route.MERGER else "membership of the group"
-        bad.append(f"{e.label}: owned by {owner.owner_name}, outside group “{group or '—'}”, without {need}")
+        if facts.route == Route.MERGER:
+            msg = _(
+                "%(line)s: owned by %(owner)s, outside group “%(group)s”, without the merger or acquisition document"
+            )
+        else:
+            msg = _("%(line)s: owned by %(owner)s, outside group “%(group)s”, without membership of the group")
+        bad.append(msg % {"line": e.label, "owner": owner.owner_name, "group": group or "—"})
     if bad:
         return False, " / ".join(bad), False
-    return True, f"Every exit owner belongs to {group or 'the applicant'} or is covered by its deal.", False
+    if group:
+        return True, _("Every exit owner belongs to %(group)s or is covered by its deal.") % {"group": group}, False
+    return True, _("Every exit owner is the applicant or is covered by its deal."), False
 
 
 def check(facts: SchemeFacts, tables: Tables) -> Report:
