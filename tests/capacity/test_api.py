@@ -346,7 +346,9 @@ def test_the_whole_workflow_through_the_api(clients, personas, al):
     assert sorted(filers.values_list("actor_username", flat=True)) == ["", "ent-b"]  # the public, and B by token
     seen_by_b = ent_b.get(f"{API}/schemes/{sid}").json()
     assert seen_by_b["exit_lines"] and seen_by_b["check_report"] is None and seen_by_b["objections"] == []
-    assert {o["name"] for o in ent_a.get(f"{API}/schemes/{sid}").json()["objections"]} == {"张三", "李四"}
+    # The applicant reads both objections, not who filed them.
+    assert [o["name"] for o in ent_a.get(f"{API}/schemes/{sid}").json()["objections"]] == ["", ""]
+    assert {o["name"] for o in dep.get(f"{API}/schemes/{sid}").json()["objections"]} == {"张三", "李四"}
     assert ent_b.get(f"{API}/objections").json()["count"] == 0
     assert dep.get(f"{API}/objections?scheme={sid}").json()["count"] == 2
     assert city.get(f"{API}/objections?status=pending").json()["count"] == 2
@@ -615,3 +617,14 @@ def test_the_ledger_summary_is_scoped_and_balanced(clients, al, personas):
     ent_b = clients["ent_b"].get(f"{API}/ledger/summary").json()
     assert ent_b["tonnes"] == 100000 and ent_b["totals"]["available"] == 100000
     assert clients["department"].get(f"{API}/ledger/summary?city=610800").status_code == 400
+
+
+def test_the_api_gives_the_applicant_objections_without_the_objectors_identity(al, personas):
+    scheme = al.draft()
+    services.submit_scheme(personas.ent_a, scheme)
+    services.publish_scheme(personas.department, scheme)
+    services.file_objection(None, scheme, {"name": "李四", "contact": "13911112222", "text": "异议内容"})
+    mine = personas.client("ent_a").get(f"/api/v1/capacity/schemes/{scheme.pk}").json()["objections"]
+    assert [(o["text"], o["name"], o["contact"]) for o in mine] == [("异议内容", "", "")]
+    theirs = personas.client("department").get("/api/v1/capacity/objections").json()["results"]
+    assert [(o["name"], o["contact"]) for o in theirs] == [("李四", "13911112222")]

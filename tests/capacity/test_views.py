@@ -342,3 +342,21 @@ def test_overdue_lines_come_first_and_are_marked(al, personas):
     assert f'data-line="{line.pk}" class="table-danger"' in page
     overview = personas.client("department").get(reverse("capacity:overview")).content.decode()
     assert "data-overdue>1<" in overview
+
+
+def test_the_applicant_reads_objections_without_the_objectors_identity(al, personas):
+    from youse.capacity import services
+
+    scheme = al.draft()
+    services.submit_scheme(personas.ent_a, scheme)
+    services.publish_scheme(personas.department, scheme)
+    services.file_objection(
+        None, scheme, {"name": "李四", "organisation": "某厂", "contact": "13911112222", "text": "异议内容"}
+    )
+    url = f"/capacity/schemes/{scheme.pk}/"
+    applicant = personas.client("ent_a").get(url).content.decode()
+    assert "异议内容" in applicant
+    assert "李四" not in applicant and "13911112222" not in applicant and "某厂" not in applicant
+    for regulator in ("department", "city"):
+        page = personas.client(regulator).get(url).content.decode()
+        assert "李四" in page and "13911112222" in page

@@ -372,7 +372,8 @@ def _line_out(line: ExitLine) -> dict:
     }
 
 
-def _objection_out(o: Objection) -> dict:
+def _objection_out(o: Objection, user) -> dict:
+    hidden = {} if Objection.identity_visible_to(user) else {"name": "", "organisation": "", "contact": ""}
     return {
         "id": o.pk,
         "scheme": _scheme_ref(o.scheme),
@@ -392,6 +393,7 @@ def _objection_out(o: Objection) -> dict:
             )
         },
         "cut_line": o.cut_line_id,
+        **hidden,
     }
 
 
@@ -410,7 +412,7 @@ def _scheme_detail(user, scheme: ReplacementScheme) -> dict:
         "exit_lines": [_line_out(line) for line in _exit_lines(scheme)],
         # What the applicant was shown and who objected stay with those whose scheme it is.
         "check_report": scheme.check_report if in_scope else None,
-        "objections": [_objection_out(o) for o in objections] if in_scope else [],
+        "objections": [_objection_out(o, user) for o in objections] if in_scope else [],
     }
 
 
@@ -588,7 +590,7 @@ def list_objections(request: HttpRequest, filters: Query[ObjectionFilters]) -> d
     if filters.status:
         qs = qs.filter(status=_choice("status", filters.status, list(Objection.Status.values)))
     page = paginate(qs.order_by("-filed_at", "-id"), filters)
-    page["results"] = [_objection_out(o) for o in page["results"]]
+    page["results"] = [_objection_out(o, user) for o in page["results"]]
     return page
 
 
@@ -630,7 +632,7 @@ def decide_objection(request: HttpRequest, payload: DecideIn, objection_id: int 
             user, objection, upheld=payload.upheld, finding=payload.finding, cut_line=cut_line,
             cut_tonnes=payload.cut_tonnes,
         )  # fmt: skip
-    return _objection_out(Objection.objects.select_related("scheme").get(pk=objection.pk))
+    return _objection_out(Objection.objects.select_related("scheme").get(pk=objection.pk), user)
 
 
 # --- Dismantling -----------------------------------------------------------------------------------

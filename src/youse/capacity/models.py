@@ -506,6 +506,18 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return f"{self.scheme.code}: {self.name} ({self.filed_at:%Y-%m-%d})" if self.filed_at else self.name
 
+    @staticmethod
+    def identity_visible_to(user) -> bool:
+        """Who objected is for the regulators only: the applicant reads the objection and the finding, not
+        the objector's name, organisation or contact, so that objecting costs nobody a business relation."""
+        from youse.core.roles import Role
+
+        return getattr(user, "is_authenticated", False) and user.role in (
+            Role.DEPARTMENT,
+            Role.PROVINCIAL_UNIT,
+            Role.CITY,
+        )
+
 
 class CapacityViolation(models.Model):
     """A case for the department: capacity that the ledger does not cover, or an exit line still producing."""

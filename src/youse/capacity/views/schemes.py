@@ -154,6 +154,7 @@ def render_scheme(
             "can_edit": can_apply and scheme.state == SchemeState.DRAFT,
             "can_record_check": (can_apply or can_decide) and scheme.state in LIVE_REPORT_STATES,
             "objections": objections,
+            "show_objectors": Objection.identity_visible_to(user),
             "notice_open": services.notice_open(scheme),
             "history": history_events(user, scheme),
         },
