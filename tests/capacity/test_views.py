@@ -224,7 +224,7 @@ def test_the_department_publishes_with_errors_shown_by_the_field(al, personas):
     client = personas.client("department")
     url = reverse("capacity:scheme-action", args=[scheme.pk, "publish"])
     page = client.post(url, {"contact": ""}).content.decode()
-    assert 'id="id_contact_error"' in page and "address and telephone" in page
+    assert 'id="id_publish_contact_error"' in page and "address and telephone" in page
     assert client.post(url, {"contact": "原材料处，029-1"}).status_code == 302
     scheme.refresh_from_db()
     assert scheme.state == "notice" and scheme.notice_end

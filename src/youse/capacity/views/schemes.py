@@ -96,7 +96,8 @@ def _actions(user, scheme: ReplacementScheme, forms: dict) -> list[dict]:
         if target not in allowed or not scopes.can(user, capability):
             continue
         label, style, icon = ACTION_LABELS[action]
-        form = forms.get(action) or (form_class() if form_class else None)
+        # Several action forms share one page: their ids carry the action so each label finds its field.
+        form = forms.get(action) or (form_class(auto_id=f"id_{action}_%s") if form_class else None)
         actions.append(
             {"code": action, "label": label, "style": style, "icon": icon, "form": form and mark_invalid(form)}
         )
@@ -136,7 +137,9 @@ def render_scheme(
     for obj in objections:
         obj.form = None
         if can_decide and obj.status == Objection.Status.PENDING:
-            obj.form = mark_invalid(objection_forms.get(obj.pk) or DecideObjectionForm(scheme=scheme))
+            obj.form = mark_invalid(
+                objection_forms.get(obj.pk) or DecideObjectionForm(scheme=scheme, auto_id=f"id_objection{obj.pk}_%s")
+            )
     can_apply = scopes.can(user, "capacity.apply")
     exited = sum(line.tonnes for line in lines)
     return render_page(
@@ -197,7 +200,7 @@ def scheme_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("No such action.")
     form_class, capability, _target = SCHEME_ACTIONS[action]
     scopes.require(user, capability, scheme)
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, auto_id=f"id_{action}_%s") if form_class else None
     if form is None or form.is_valid():
         data = form.cleaned_data if form else {}
         try:
@@ -247,7 +250,7 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     objection = scopes.get_visible_or_404(user, Objection.objects.select_related("scheme"), pk=pk)
     scopes.require(user, "capacity.decide", objection)
     scheme = _scheme(request, objection.scheme_id)
-    form = DecideObjectionForm(request.POST, scheme=scheme)
+    form = DecideObjectionForm(request.POST, scheme=scheme, auto_id=f"id_objection{objection.pk}_%s")
     if form.is_valid():
         data = form.cleaned_data
         try:
