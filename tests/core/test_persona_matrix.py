@@ -96,6 +96,12 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "capacity:exit-line": ("exit_line", {"a": VIEW_A}),
     "capacity:evidence-file": ("evidence", {"a": VIEW_A}),
     "capacity:violation-list": (None, {None: row(200, 403, 200, 403, 403, 302)}),
+    # The public side of the capacity module: published schemes for everyone, drafts for no one (even
+    # their own applicant reads them on the signed-in pages); a receipt only for the browser that objected.
+    "capacity_public:index": (None, {None: OPEN}),
+    "capacity_public:feed": (None, {None: OPEN}),
+    "capacity_public:scheme": ("public_scheme", {"a": OPEN, "b": row(404, 404, 404, 404, 404, 404)}),
+    "capacity_public:objection-received": ("public_scheme", {"a": row(302, 302, 302, 302, 302, 302)}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
 }
@@ -151,9 +157,11 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, settings, tmp_path
         }.get((kind, target)) or _stats_object(personas, kind, target)
         action = {"packet": "dismiss", "indicator": "close", "scheme": "submit"}.get(kind)
         args = [obj.pk, action] if action and name.endswith("-action") else [obj.pk]
+        if kind == "public_scheme":
+            args = [obj.code]
     response = personas.client(persona).get(reverse(name, args=args))
     assert response.status_code == status, f"{name} {target} as {persona}"
-    if status == 302 and persona == "anonymous" and name != "login":
+    if status == 302 and persona == "anonymous" and name != "login" and not name.startswith("capacity_public:"):
         assert response["Location"].startswith(reverse("login"))
 
 
@@ -168,6 +176,11 @@ def _stats_object(personas, kind: str, target: str):
         return _monitoring_object(personas, kind, target)
     if kind in ("indicator", "scheme", "objection", "exit_line", "evidence"):
         return _capacity_object(personas, kind, target)
+    if kind == "public_scheme":
+        # A's scheme is in public notice (with an objection); B's is a draft, which no public page shows.
+        if target == "a":
+            return _capacity_object(personas, "objection", target).scheme
+        return _capacity_object(personas, "scheme", target)
     if kind == "report":
         enterprise, unit, user = {
             "a": (personas.enterprise_a, personas.unit_a, personas.ent_a),
