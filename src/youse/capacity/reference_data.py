@@ -7,8 +7,6 @@ them. Code never reads these lists at run time: the rules read the rows."""
 
 import datetime as dt
 
-FACTS = "FACTS.md «Electrolytic aluminium capacity replacement»"
-
 # (region, division codes or zone names (empty: the whole province), from, to, min ratio, no new capacity,
 #  source, verified)
 RATIOS = [
@@ -19,7 +17,7 @@ RATIOS = [
         None,
         "1.00",
         False,
-        "国发〔2013〕41号; 工信部《电解铝行业产能置换实施办法》: 等量或减量置换. " + FACTS,
+        "国发〔2013〕41号; 工信部《电解铝行业产能置换实施办法》: 等量或减量置换",
         True,
     ),
     (
@@ -30,7 +28,7 @@ RATIOS = [
         "1.00",
         True,
         "重点区域不再新增电解铝产能 (国发〔2023〕24号《空气质量持续改善行动计划》; 电解铝行业节能降碳专项行动"
-        "计划, 2024); 关中五市一区属汾渭平原. " + FACTS,
+        "计划, 2024); 关中五市一区属汾渭平原",
         False,
     ),
 ]
@@ -41,8 +39,8 @@ ENERGY = [
         "13000",
         dt.date(2025, 1, 1),
         None,
-        "FACTS.md «Energy consumption grades»: new replacement projects from 2025 must reach ≤13000 kWh/t "
-        "(GB 21346-2022 grade 2)",
+        "《电解铝行业节能降碳专项行动计划》(2024): 2025年起新建、改扩建项目铝液交流电耗 ≤13000 kWh/t, "
+        "达到 GB 21346-2022 能效二级",
         False,
     ),
 ]

@@ -365,7 +365,7 @@ def applicable_ratio(facts: SchemeFacts, rows: Iterable[RatioRow]) -> RatioRow |
 @rule(
     "ratio",
     gettext_lazy("Replacement ratio"),
-    "二(七); 工信部《电解铝行业产能置换实施办法》: equal or reduced replacement",
+    "二(七); 工信部《电解铝行业产能置换实施办法》: 等量或减量置换",
 )
 def replacement_ratio(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Exited ÷ new ≥ the ratio required where and when the new line is built; none at all where banned."""
@@ -434,7 +434,7 @@ def _eligibility_problems(e: ExitFacts, today: dt.date) -> list[str]:
 @rule(
     "eligible",
     gettext_lazy("Every exit tonne eligible"),
-    "二(七); FACTS.md: only compliant, unused, unlapsed capacity counts",
+    "二(七); 发改产业〔2017〕656号 清理整顿电解铝行业违法违规项目: 仅合规、未使用、未失效的产能可用于置换",
 )
 def exit_tonnes_eligible(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Each exit line: compliance basis, not lapsed, not used elsewhere, not past its elimination deadline."""
@@ -455,7 +455,7 @@ def exit_tonnes_eligible(facts: SchemeFacts, tables: Tables) -> tuple[bool, str,
 @rule(
     "dismantling",
     gettext_lazy("Dismantled before the new line produces"),
-    "二(七); FACTS.md: exited capacity must be dismantled before the new line produces",
+    "二(七); 《电解铝行业产能置换实施办法》: 被置换产能须在新建项目投产前拆除",
 )
 def dismantling_before_production(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool]:
     """Every exit line's dismantling is completed on or before the new line's planned production date."""
