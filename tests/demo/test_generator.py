@@ -167,13 +167,15 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "objection": Objection.objects.order_by("pk").first(),
         "exit_line": ExitLine.objects.order_by("pk").first(),
         "evidence": DismantlingEvidence.objects.order_by("pk").first(),
+        "public_scheme": ReplacementScheme.objects.filter(published_at__isnull=False).order_by("pk").first(),
     }
     rendered = 0
     for name, (kind, targets) in PAGES.items():
         expected = next(iter(targets.values()))["department"]
         if expected != 200 or name in ("healthz",) or (kind and first[kind] is None):
             continue
-        response = client.get(reverse(name, args=[first[kind].pk] if kind else []))
+        key = (first[kind].code if kind == "public_scheme" else first[kind].pk) if kind else None
+        response = client.get(reverse(name, args=[key] if kind else []))
         assert response.status_code == 200, name
         if not response["Content-Type"].startswith("text/html"):
             continue  # downloads (the Excel template) carry their own note
