@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.capacity.rules import BasisKind, Holding, Movement, Route, SchemeState
 from youse.core.models.reference import ReferenceRow
@@ -61,7 +62,7 @@ STATE_LABELS = {
     SchemeState.SUBMITTED: _("Submitted"),
     SchemeState.NOTICE: _("In public notice"),
     SchemeState.REVIEW: _("Under review"),
-    SchemeState.APPROVED: _("Approved"),
+    SchemeState.APPROVED: pgettext_lazy("scheme", "Approved"),
     SchemeState.ANNOUNCED: _("Announced"),
     SchemeState.REJECTED: _("Rejected"),
     SchemeState.WITHDRAWN: _("Withdrawn"),
@@ -76,6 +77,39 @@ STATE_COLOURS = {
     SchemeState.REJECTED: "danger",
     SchemeState.WITHDRAWN: "dark",
 }
+# How the audit trail's non-field keys read on object pages (core/history.py).
+HISTORY_LABELS = {
+    "event": _("event"),
+    "reserved_t": _("tonnes reserved"),
+    "released_t": _("tonnes released"),
+    "consumed_t": _("tonnes consumed"),
+    "cut_t": _("tonnes cut"),
+    "cut_tonnes": _("tonnes found ineligible"),
+    "round": _("notice round"),
+    "new_indicator": _("new capacity indicator"),
+    "unit": _("production unit"),
+    "exit_lines": _("exit lines"),
+    "files": _("files"),
+    "due": _("dismantling due"),
+    **{h.value: HOLDING_LABELS[h] for h in Holding},
+}
+HISTORY_EVENTS = {
+    "submit": _("Submitted: exit tonnes reserved"),
+    "publish": _("Published for public notice"),
+    "notice_ended": _("Public notice ended"),
+    "sent_back": _("Sent back by an upheld objection"),
+    "approve": _("Approved"),
+    "reject": _("Rejected"),
+    "withdraw": _("Withdrawn"),
+    "announce": _("Announced"),
+    "upheld": _("Objection upheld"),
+    "dismissed": _("Objection dismissed"),
+    "dismantled": _("Dismantling confirmed"),
+    "dismantling_overdue": _("Dismantling overdue"),
+    **{m: label for m, label in MOVEMENT_CHOICES},
+}
+
+
 ROUTE_CHOICES = [
     (Route.OWN.value, _("The applicant's own closed capacity")),
     (Route.PURCHASE.value, _("Bought from another enterprise")),
@@ -87,6 +121,9 @@ ROUTE_CHOICES = [
 
 class CapacityIndicator(models.Model):
     """产能指标: a quantity of electrolytic aluminium capacity with its origin, basis and owner."""
+
+    history_labels = HISTORY_LABELS
+    history_values = {"event": HISTORY_EVENTS}
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     tonnes = models.PositiveBigIntegerField(_("capacity (t/yr)"), help_text=_("Design capacity in the filing document"))
@@ -114,7 +151,7 @@ class CapacityIndicator(models.Model):
     basis_reference = models.CharField(
         _("basis reference"), max_length=200, blank=True, help_text=_("The list, announcement or scheme that proves it")
     )
-    built_on = models.DateField(_("built"), null=True, blank=True)
+    built_on = models.DateField(_("date built"), null=True, blank=True)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     announced = models.BooleanField(_("in an elimination announcement"), default=False)
     use_by = models.DateField(_("use by"), null=True, blank=True, help_text=_("Unused tonnes lapse after this date"))
@@ -275,6 +312,9 @@ class LedgerEntry(models.Model):
 class ReplacementScheme(models.Model):
     """产能置换方案: a new line (the applicant's) and the exit lines whose capacity replaces it."""
 
+    history_labels = HISTORY_LABELS
+    history_values = {"event": HISTORY_EVENTS}
+
     STATE_LABELS = STATE_LABELS
     STATE_COLOURS = STATE_COLOURS
 
@@ -369,8 +409,11 @@ class ReplacementScheme(models.Model):
 class ExitLine(models.Model):
     """One line of the exit side: the indicator whose tonnes replace the new capacity, and its dismantling."""
 
+    history_labels = HISTORY_LABELS
+    history_values = {"event": HISTORY_EVENTS}
+
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", _("Not yet reserved")
         RESERVED = "reserved", _("Reserved")
         CONSUMED = "consumed", _("Consumed")
         RELEASED = "released", _("Released")
@@ -468,6 +511,9 @@ class DismantlingEvidence(models.Model):
 
 class Objection(models.Model):
     """异议: filed by anyone during the notice; the department records its finding."""
+
+    history_labels = HISTORY_LABELS
+    history_values = {"event": HISTORY_EVENTS}
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -396,7 +396,7 @@ def replacement_ratio(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bo
         "need": need,
     }
     if ratio >= need:
-        return True, shown + ".", not row.verified
+        return True, _("%(shown)s.") % {"shown": shown}, not row.verified
     short = int((need * facts.capacity_t - exited).to_integral_value(rounding="ROUND_CEILING"))
     more = _("%(shown)s: %(short)s t more exit capacity needed.") % {"shown": shown, "short": f"{short:,}"}
     return False, more, not row.verified
@@ -444,9 +444,9 @@ def exit_tonnes_eligible(facts: SchemeFacts, tables: Tables) -> tuple[bool, str,
     for e in facts.exits:
         problems = _eligibility_problems(e, facts.today)
         if problems:
-            bad.append(f"{e.label}: " + "; ".join(problems))
+            bad.append(_("%(line)s: %(problems)s") % {"line": e.label, "problems": _("; ").join(problems)})
     if bad:
-        return False, " / ".join(bad), False
+        return False, _(" / ").join(bad), False
     total = sum(e.tonnes for e in facts.exits)
     why = _("All %(n)s exit lines (%(t)s t) are eligible.") % {"n": len(facts.exits), "t": f"{total:,}"}
     return True, why, False
@@ -471,7 +471,7 @@ def dismantling_before_production(facts: SchemeFacts, tables: Tables) -> tuple[b
                 % {"line": e.label, "due": e.dismantling_due, "start": facts.planned_production}
             )
     if late:
-        return False, " / ".join(late), False
+        return False, _(" / ").join(late), False
     return True, _("All exit lines are dismantled by %(date)s.") % {"date": facts.planned_production}, False
 
 
@@ -526,7 +526,7 @@ def group_ownership(facts: SchemeFacts, tables: Tables) -> tuple[bool, str, bool
             msg = _("%(line)s: owned by %(owner)s, outside group “%(group)s”, without membership of the group")
         bad.append(msg % {"line": e.label, "owner": owner.owner_name, "group": group or "—"})
     if bad:
-        return False, " / ".join(bad), False
+        return False, _(" / ").join(bad), False
     if group:
         return True, _("Every exit owner belongs to %(group)s or is covered by its deal.") % {"group": group}, False
     return True, _("Every exit owner is the applicant or is covered by its deal."), False

@@ -36,12 +36,20 @@ def history_events(user, obj: models.Model) -> list[AuditEvent]:
         # A model whose name shows a related row (a plant shows its enterprise) names it in label_related.
         rows = model._default_manager.filter(pk__in=pks).select_related(*getattr(model, "label_related", ()))
         names[model] = {row.pk: str(row) for row in rows}
-    extra_labels = {"document": _("document")}
+    # Keys of an event that are not fields (a transition's "event", tonnes moved...) are labelled by the
+    # model's `history_labels`, and their values by `history_values` ({key: {value: label}}).
+    extra_labels = {"document": _("document"), **getattr(type(obj), "history_labels", {})}
+    extra_values = getattr(type(obj), "history_values", {})
 
-    def show(field, value):
+    def show(field, value, key=""):
         if value is None or value == "":
             return None
         if field is None:
+            if key in extra_values:
+                return extra_values[key].get(value, value)
+            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+                # A list of rows (a scheme's exit lines): one line each, values only.
+                return "; ".join(" · ".join(str(x) for x in row.values() if x not in (None, "")) for row in value)
             return value
         if field.is_relation:
             return names.get(field.related_model, {}).get(value, value)
@@ -55,7 +63,7 @@ def history_events(user, obj: models.Model) -> list[AuditEvent]:
             if key in _HIDDEN_HISTORY_KEYS:
                 continue
             field = fields.get(key)
-            before, after = show(field, before), show(field, after)
+            before, after = show(field, before, key), show(field, after, key)
             if before is None and after is None:
                 continue
             label = field.verbose_name if field is not None else extra_labels.get(key, key)
