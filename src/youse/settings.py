@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "youse.stats",
     "youse.monitoring",
     "youse.capacity",
+    "youse.enforcement",
     "youse.demo",
 ]
 

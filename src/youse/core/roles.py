@@ -44,6 +44,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "capacity.decide": frozenset({D}),
     "capacity.dismantling": frozenset({D, C}),
     "capacity.violations": frozenset({D, C}),
+    # Enforcement (enforcement, clauses 二(八) 三(三) 三(七)): a city inspects and orders rectification in its
+    # city; the department runs campaigns, decides closures and publishes; an enterprise answers its orders
+    # and, with its city, keeps the staff resettlement plan of its closure.
+    "enforcement.view": frozenset({D, U, C, E}),
+    "enforcement.campaign": frozenset({D}),
+    "enforcement.open_case": frozenset({D, C}),
+    "enforcement.inspect": frozenset({D, C}),
+    "enforcement.order": frozenset({D, C}),
+    "enforcement.respond": frozenset({D, C, E}),
+    "enforcement.decide": frozenset({D}),
+    "enforcement.resettlement": frozenset({D, C, E}),
+    "enforcement.land": frozenset({D, C}),
+    "enforcement.publish": frozenset({D}),
     "reference.view": frozenset({D, U, C, E}),
 }
 

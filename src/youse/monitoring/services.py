@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from youse.core import audit, scopes
 from youse.core.models import AuditEvent
 from youse.core.roles import Role
-from youse.monitoring.models import Alarm, CrcVariant, MonitoringPoint, QuarantinedPacket
+from youse.monitoring.models import Alarm, CrcVariant, MonitoringPoint, QuarantinedPacket, RepeatedExceedance
 from youse.registry.models import Plant
 
 POINT_FIELDS = (
@@ -167,3 +167,20 @@ def update_point(actor, point: MonitoringPoint, changes: dict, reason: str = "")
         obj.save()
         audit.record(actor, AuditEvent.Action.UPDATE, obj, before=before, after=audit.snapshot(obj), reason=reason)
     return obj
+
+
+def refer_exceedance(actor, item: RepeatedExceedance, case_code: str) -> RepeatedExceedance:
+    """Hand a repeated exceedance to the enforcement workflow: it becomes the source of a case."""
+    scopes.require(actor, "monitoring.view", item)
+    with transaction.atomic():
+        obj = RepeatedExceedance.objects.select_for_update().get(pk=item.pk)
+        if obj.status != RepeatedExceedance.Status.OPEN:
+            raise ValidationError({"exceedance": [_("This item has already been referred or closed.")]})
+        obj.status = RepeatedExceedance.Status.REFERRED
+        obj.save(update_fields=["status"])
+        audit.record(
+            actor, AuditEvent.Action.TRANSITION, obj, before={"status": "open"},
+            after={"status": obj.status, "case": case_code},
+        )  # fmt: skip
+    item.status = obj.status
+    return item
