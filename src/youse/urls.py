@@ -11,6 +11,8 @@ urlpatterns = [
     path("monitoring/", include("youse.monitoring.urls")),
     path("capacity/", include("youse.capacity.urls")),
     path("public/capacity/", include("youse.capacity.urls_public")),
+    path("enforcement/", include("youse.enforcement.urls")),
+    path("public/enforcement/", include("youse.enforcement.urls_public")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
