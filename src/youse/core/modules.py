@@ -29,7 +29,9 @@ MODULES: tuple[Module, ...] = (
     Module("stats", _("Statistics & targets"), "一(二)", "graph-up", "stats:indicators", _SIGNED_IN),
     Module("monitoring", _("Online monitoring"), "二(五) 二(八)", "activity", "monitoring:board", _SIGNED_IN),
     Module("capacity", _("Aluminium capacity"), "二(七)", "diagram-3", "capacity:overview", _SIGNED_IN),
-    Module("enforcement", _("Enforcement"), "二(八) 三(三) 三(七)", "clipboard-check", None, _SIGNED_IN),
+    Module(
+        "enforcement", _("Enforcement"), "二(八) 三(三) 三(七)", "clipboard-check", "enforcement:overview", _SIGNED_IN
+    ),
     Module("pricing", _("Electricity surcharges"), "三(一)", "lightning-charge", None, _SIGNED_IN),
     Module("supervision", _("Supervision"), _("closing paragraph"), "list-task", None, _SIGNED_IN),
     Module("portal", _("Public portal"), "三(八)", "megaphone", None, _SIGNED_IN),

@@ -94,7 +94,7 @@ def create_campaign(actor, data: dict, reason: str = "") -> Campaign:
                 created_by=user_or_none(actor),
                 summary=name,
             )
-            audit.record(actor, AuditEvent.Action.CREATE, case, after={"campaign": name, "city": case.city_id})
+            audit.record(actor, AuditEvent.Action.CREATE, case, after={"campaign": campaign.pk, "city": case.city_id})
         audit.record(
             actor,
             AuditEvent.Action.CREATE,
