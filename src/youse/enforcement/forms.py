@@ -29,7 +29,9 @@ FILES_HELP = _("JPEG, PNG or PDF; several files may be chosen at once.")
 
 
 def _date(label, required=True, help_text="") -> forms.DateField:
-    return forms.DateField(label=label, required=required, help_text=help_text, widget=forms.DateInput(DATE))
+    return forms.DateField(
+        label=label, required=required, help_text=help_text, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
 
 
 def cities():
@@ -276,8 +278,11 @@ def requirement_initial(findings: list[Finding]) -> list[dict]:
     document as the basis. Both are editable before the order is issued."""
     rows = []
     for f in findings:
-        basis = f.item.norm.document if f.item_id else ""
-        rows.append({"finding": f.pk, "text": _("Rectify: %(finding)s") % {"finding": f.text}, "basis": basis})
+        if f.item_id:
+            text, basis = _("Meet the requirement: %(req)s") % {"req": f.item.text}, f.item.norm.document
+        else:
+            text, basis = _("Rectify: %(finding)s") % {"finding": f.text}, ""
+        rows.append({"finding": f.pk, "text": text, "basis": basis})
     return rows
 
 

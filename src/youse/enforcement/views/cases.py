@@ -28,7 +28,7 @@ from youse.enforcement.forms import (
     mark_invalid,
 )
 from youse.enforcement.models import DIMENSION_CHOICES, Case, ChecklistItem, Evidence, Finding, RectificationOrder
-from youse.enforcement.rules import CaseStatus, Source
+from youse.enforcement.rules import CaseStatus, Dimension, Source
 from youse.enforcement.views.common import FINISHED, messages_of, overdue_q, page_of, render_page, viewer
 from youse.enforcement.views.timeline import action_panels, timeline
 from youse.monitoring.models import RepeatedExceedance
@@ -212,12 +212,15 @@ def applicable_items(case: Case, dimensions: list[str]) -> list[ChecklistItem]:
         .exclude(status=UnitStatus.EXITED)
         .values("metal")
     )
-    return list(
+    items = (
         ChecklistItem.objects.filter(norm__dimension__in=dimensions)
         .filter(Q(norm__metal__isnull=True) | Q(norm__metal__in=metals))
         .select_related("norm__metal")
-        .order_by("norm__dimension", "norm__code", "order", "code")
+        .order_by("norm__code", "order", "code")
     )
+    # The dimensions in the order of clause 二(八), not alphabetically.
+    rank = {d.value: i for i, d in enumerate(Dimension)}
+    return sorted(items, key=lambda item: rank[item.norm.dimension])
 
 
 def inspector_initial(user) -> dict:
