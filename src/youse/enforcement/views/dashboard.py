@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from youse.core.models import Division
@@ -94,7 +93,8 @@ def matrix(cases: QuerySet, today: dt.date, campaign=None) -> dict:
     earliest = min((r["earliest"] for r in rows if r["earliest"]), default=None)
     chart = {
         "categories": [str(names[r["city"]]) for r in rows],
-        "unit": _("enterprises"),
+        # No axis name: it would sit under the legend; the card's title says what is counted.
+        "unit": "",
         "series": [
             {"name": str(label), "data": [r[s.value] for r in rows], "stack": "cases", "color": STATUS_CHART_COLOURS[s]}
             for s, label in CASE_STATUS_LABELS.items()

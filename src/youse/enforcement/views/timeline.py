@@ -64,7 +64,9 @@ def timeline(user, case: Case) -> list[dict]:
         for a in scopes.visible(user, Announcement).filter(closure=closure).prefetch_related("versions"):
             on = _day(a.published_at or a.created_at)
             entries.append({"kind": "announcement", "on": on, "rank": 9, "obj": a})
-    entries.sort(key=lambda e: (e["on"], e["rank"], e["obj"].pk))
+    # The source opens the story even when the case was registered after its first step (a campaign list
+    # drawn up after an inspection, a complaint recorded late).
+    entries.sort(key=lambda e: (e["kind"] != "source", e["on"], e["rank"], e["obj"].pk))
     return entries
 
 
@@ -89,7 +91,10 @@ def action_panels(user, case: Case, forms: dict) -> dict:
     failed = set()
     if can_order:
         failed = set(
-            Inspection.objects.filter(case=case, verdict="fail", orders__isnull=True).values_list("pk", flat=True)
+            # A failed re-inspection escalates the case to the closure decision instead of a new order.
+            Inspection.objects.filter(case=case, verdict="fail", order__isnull=True, orders__isnull=True).values_list(
+                "pk", flat=True
+            )
         )
     may_propose = (
         can_order
