@@ -388,3 +388,20 @@ def test_the_pages_speak_chinese_by_default(enf, personas):
     enf.campaign()
     page = personas.client("department", language="zh-hans").get(reverse("enforcement:overview")).content.decode()
     assert 'lang="zh-hans"' in page
+
+
+def test_the_post_only_steps_refuse_a_get_and_a_role_without_the_capability(enf, personas):
+    case = enf.case_a()
+    order = enf.order(enf.inspect(case, passed=False))
+    for url in (
+        reverse("enforcement:case-propose-closure", args=[case.pk]),
+        reverse("enforcement:order-action", args=[order.pk, "start"]),
+        reverse("enforcement:case-from-source", args=["capacity", 1]),
+    ):
+        assert personas.client("city").get(url).status_code == 405
+    env = personas.client("environment")
+    assert env.post(reverse("enforcement:case-propose-closure", args=[case.pk]), {"reason": "x"}).status_code == 403
+    assert env.post(reverse("enforcement:order-action", args=[order.pk, "start"])).status_code == 403
+    case.refresh_from_db()
+    order.refresh_from_db()
+    assert case.status == "rectifying" and order.state == "issued"

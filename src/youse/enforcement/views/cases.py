@@ -110,11 +110,12 @@ def case_create(request: HttpRequest) -> HttpResponse:
     return render_page(request, "enforcement/case_form.html", {"form": mark_invalid(form), **_sources(user)})
 
 
-@viewer("enforcement.open_case")
+@viewer()
 @require_POST
 def case_from_source(request: HttpRequest, source: str, pk: int) -> HttpResponse:
     """One button per waiting item: the case takes the item's enterprise (and plant or unit)."""
     user = request.user
+    scopes.require(user, "enforcement.open_case")
     if source == Source.MONITORING:
         item = scopes.get_visible_or_404(user, RepeatedExceedance, pk=pk)
         data = {
@@ -183,11 +184,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_case(request, get_case(request, pk))
 
 
-@viewer("enforcement.order")
+@viewer()
 @require_POST
 def propose_closure(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     case = get_case(request, pk)
+    scopes.require(user, "enforcement.order", case)
     form = ProposeClosureForm(request.POST)
     if form.is_valid():
         try:

@@ -107,12 +107,13 @@ def _order(request: HttpRequest, pk: int) -> RectificationOrder:
     )
 
 
-@viewer("enforcement.respond")
+@viewer()
 @require_POST
 def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The enterprise's answers to its order: it starts the work, then reports it done with evidence."""
     user = request.user
     order = _order(request, pk)
+    scopes.require(user, "enforcement.respond", order)
     if action == "start":
         form = StartOrderForm(request.POST, prefix=f"start-{order.pk}")
     elif action == "report":
