@@ -69,6 +69,45 @@ CLOSURE_LABELS = {
     ClosureState.WITHDRAWN: _("Withdrawn"),
 }
 
+# How the audit trail's non-field keys read on object pages (core/history.py).
+HISTORY_LABELS = {
+    "event": _("event"),
+    "campaign": _("campaign"),
+    "city": _("inspecting city"),
+    "inspection": _("inspection"),
+    "verdict": _("verdict"),
+    "inspected_on": _("inspected on"),
+    "order": _("order"),
+    "deadline": _("deadline"),
+    "requirements": _("requirements"),
+    "on": _("date"),
+    "units": _("units to close"),
+    "reason": _("reason"),
+    "version": _("version"),
+    "cases": _("enterprises listed"),
+}
+HISTORY_EVENTS = {
+    "status": _("Status changed"),
+    "inspection": _("Inspected"),
+    "reinspection": _("Re-inspected"),
+    "order_issued": _("Rectification order issued"),
+    "issued": _("Issued"),
+    "started": _("Work started"),
+    "reported_done": _("Reported done"),
+    "reinspected": _("Re-inspected"),
+    "overdue": _("Deadline passed"),
+    "proposed": _("Closure proposed"),
+    "decided": _("Closure decided"),
+    "withdrawn": _("Withdrawn"),
+    "executed": _("Closure executed"),
+    "published": _("Published"),
+}
+HISTORY_VALUES = {
+    "event": HISTORY_EVENTS,
+    "status": {s.value: label for s, label in CASE_STATUS_LABELS.items()},
+    "verdict": {"pass": _("Pass"), "fail": _("Fail"), "pending": _("Not assessed")},
+}
+
 # The city of a row reached through its enterprise; every enforcement row is scoped this way.
 _BY_CASE = ScopePaths(prefecture=("case__enterprise__division__prefecture",), enterprise=("case__enterprise",))
 
@@ -134,6 +173,9 @@ class ChecklistItem(ReferenceRow):
 class Campaign(models.Model):
     """A planned survey (专项检查) of the enterprises of chosen metals and cities, along chosen dimensions."""
 
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
     dimensions = models.JSONField(_("dimensions"), default=list)
@@ -161,6 +203,9 @@ class Campaign(models.Model):
 
 class Case(models.Model):
     """An enforcement case (执法案件): one enterprise, one source, one timeline."""
+
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
 
     STATUS_LABELS = CASE_STATUS_LABELS
     STATUS_COLOURS = CASE_STATUS_COLOURS
@@ -329,6 +374,9 @@ class Finding(models.Model):
 class RectificationOrder(models.Model):
     """整改通知: requirements with their basis, a deadline and the person responsible."""
 
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
+
     STATE_LABELS = ORDER_LABELS
 
     code = models.CharField(_("number"), max_length=30, unique=True)
@@ -384,6 +432,9 @@ class Requirement(models.Model):
 
 class Closure(models.Model):
     """关停退出: units to close, decided by the department; executed only past the resettlement gate."""
+
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
 
     STATE_LABELS = CLOSURE_LABELS
 
@@ -553,6 +604,9 @@ class Evidence(models.Model):
 
 class Announcement(models.Model):
     """公告: generated from a case or a campaign, edited as a draft, then published in versions."""
+
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
 
     class Kind(models.TextChoices):
         CLOSURE = "closure", _("Closure and exit")

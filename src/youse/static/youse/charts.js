@@ -4,7 +4,8 @@
  *       {name: "…", lng: 110.1, lat: 38.2, value: 50000, color: "#3fa66b", url: "/registry/…",
  *        detail: ["line", "line"]}],
  *       valueLabel: "企业数"})
- *   Youse.bar(el, {categories: [...], series: [{name, data, color?, stack?}], horizontal?: bool, unit?: str})
+ *   Youse.bar(el, {categories: [...], series: [{name, data, color?, stack?}], horizontal?: bool, unit?: str,
+ *                  integer?: bool})  (integer: counts, so the axis never shows 0.2 of an enterprise)
  *   Youse.pie(el, {data: [{name, value, color?}], unit?: str})
  *
  * Every text is plain text: the helpers escape it before a tooltip renders it as HTML.
@@ -103,7 +104,7 @@
   function bar(el, opts) {
     const chart = init(el);
     const cat = { type: "category", data: opts.categories, axisLabel: { interval: 0, rotate: opts.horizontal ? 0 : (opts.categories.length > 8 ? 30 : 0) } };
-    const val = { type: "value", name: opts.unit || "" };
+    const val = { type: "value", name: opts.unit || "", minInterval: opts.integer ? 1 : undefined };
     chart.setOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: opts.series.length > 1 ? { top: 0, type: "scroll" } : undefined,
