@@ -25,6 +25,11 @@ EDIT_B = row(200, 403, 404, 404, 403, 302)
 CONTACT_A = row(200, 403, 200, 200, 404, 302)
 CONTACT_B = row(200, 403, 404, 404, 200, 302)
 POST_ONLY_A = row(405, 405, 405, 405, 405, 302)
+DEPARTMENT_ONLY = row(200, 403, 403, 403, 403, 302)
+# Inspection steps: the department anywhere, the city in its own city; others lack the capability.
+INSPECT_A = row(200, 403, 200, 403, 403, 302)
+INSPECT_B = row(200, 403, 404, 403, 403, 302)
+PUBLISH_POST = row(405, 403, 403, 403, 403, 302)
 
 # url name -> (kind of object for the pk, {target: expected}) ; kind None: no arguments.
 PAGES: dict[str, tuple[str | None, dict]] = {
@@ -102,6 +107,42 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "capacity_public:feed": (None, {None: OPEN}),
     "capacity_public:scheme": ("public_scheme", {"a": OPEN, "b": row(404, 404, 404, 404, 404, 404)}),
     "capacity_public:objection-received": ("public_scheme", {"a": row(302, 302, 302, 302, 302, 302)}),
+    # Enforcement: a campaign over every city; the cases, inspections, orders and closures of enterprise A
+    # (Yulin) and B (Baoji). The department decides and publishes; a city acts in its own city only.
+    "enforcement:overview": (None, {None: SIGNED_IN}),
+    "enforcement:campaign-list": (None, {None: SIGNED_IN}),
+    "enforcement:campaign-create": (None, {None: DEPARTMENT_ONLY}),
+    "enforcement:campaign-preview": (None, {None: DEPARTMENT_ONLY}),
+    "enforcement:campaign-detail": ("campaign", {"a": SIGNED_IN}),
+    "enforcement:case-list": (None, {None: SIGNED_IN}),
+    "enforcement:case-create": (None, {None: row(200, 403, 200, 403, 403, 302)}),
+    "enforcement:case-from-source": ("source", {"a": POST_ONLY_A}),
+    "enforcement:case-detail": ("case", {"a": VIEW_A, "b": VIEW_B}),
+    "enforcement:case-inspect": ("case", {"a": INSPECT_A, "b": INSPECT_B}),
+    "enforcement:case-propose-closure": ("case", {"a": POST_ONLY_A}),
+    "enforcement:order-issue": ("inspection", {"a": INSPECT_A, "b": INSPECT_B}),
+    "enforcement:order-list": (None, {None: SIGNED_IN}),
+    "enforcement:order-reinspect": ("order_done", {"a": INSPECT_A, "b": INSPECT_B}),
+    "enforcement:order-action": ("order", {"a": POST_ONLY_A}),
+    "enforcement:evidence-file": ("case_evidence", {"a": VIEW_A}),
+    "enforcement:closure-list": (None, {None: SIGNED_IN}),
+    "enforcement:closure-detail": ("closure", {"a": VIEW_A, "b": VIEW_B}),
+    # The plan page: the enterprise, its city and the department edit; the environment department reads.
+    "enforcement:closure-plan": ("closure", {"a": VIEW_A, "b": VIEW_B}),
+    "enforcement:closure-file": ("closure_file", {"a": VIEW_A}),
+    "enforcement:closure-action": ("closure", {"a": POST_ONLY_A}),
+    # Announcements in scope (a campaign's list is the province's); drafting and publishing are the
+    # department's, refused before the method is looked at.
+    "enforcement:announcement-list": (None, {None: SIGNED_IN}),
+    "enforcement:announcement-draft": (None, {None: PUBLISH_POST}),
+    "enforcement:announcement-detail": ("announcement", {"a": row(200, 200, 404, 404, 404, 302)}),
+    "enforcement:announcement-publish": ("announcement", {"a": PUBLISH_POST}),
+    # Published announcements for everyone; a draft for no one.
+    "enforcement_public:index": (None, {None: OPEN}),
+    "enforcement_public:feed": (None, {None: OPEN}),
+    "enforcement_public:detail": ("public_announcement", {"a": OPEN, "b": row(404, 404, 404, 404, 404, 404)}),
+    # The latest version is the announcement itself: its version URL leads there.
+    "enforcement_public:version": ("public_announcement", {"a": row(302, 302, 302, 302, 302, 302)}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
 }
@@ -159,9 +200,11 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, settings, tmp_path
         args = [obj.pk, action] if action and name.endswith("-action") else [obj.pk]
         if kind == "public_scheme":
             args = [obj.code]
+        args = ENFORCEMENT_ARGS.get(name, lambda o, a: a)(obj, args)
     response = personas.client(persona).get(reverse(name, args=args))
     assert response.status_code == status, f"{name} {target} as {persona}"
-    if status == 302 and persona == "anonymous" and name != "login" and not name.startswith("capacity_public:"):
+    public = name.startswith(("capacity_public:", "enforcement_public:"))
+    if status == 302 and persona == "anonymous" and name != "login" and not public:
         assert response["Location"].startswith(reverse("login"))
 
 
@@ -176,6 +219,8 @@ def _stats_object(personas, kind: str, target: str):
         return _monitoring_object(personas, kind, target)
     if kind in ("indicator", "scheme", "objection", "exit_line", "evidence"):
         return _capacity_object(personas, kind, target)
+    if kind in ENFORCEMENT_KINDS:
+        return _enforcement_object(personas, kind, target)
     if kind == "public_scheme":
         # A's scheme is in public notice (with an objection); B's is a draft, which no public page shows.
         if target == "a":
@@ -341,3 +386,83 @@ def test_it_lets_the_environment_department_keep_the_limits_in_the_admin(persona
     assert AuditEvent.objects.filter(
         content_type__model="limit", object_id=str(limit.pk), actor=personas.environment
     ).exists()
+
+
+# Enforcement pages whose URLs take more than the object's id.
+ENFORCEMENT_ARGS = {
+    "enforcement:case-from-source": lambda obj, args: ["monitoring", obj.pk],
+    "enforcement:order-action": lambda obj, args: [obj.pk, "start"],
+    "enforcement:closure-action": lambda obj, args: [obj.pk, "decide"],
+    "enforcement:closure-file": lambda obj, args: [obj.closure_pk, obj.pk],
+    "enforcement_public:version": lambda obj, args: [obj.pk, 1],
+}
+ENFORCEMENT_KINDS = (
+    "campaign", "source", "case", "inspection", "order", "order_done", "case_evidence", "closure",
+    "closure_file", "announcement", "public_announcement",
+)  # fmt: skip
+
+
+def _enforcement_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from youse.enforcement import services
+    from youse.enforcement.models import Case, Evidence
+
+    dep = personas.department
+    campaign = services.create_campaign(
+        dep,
+        {
+            "name": "专项检查",
+            "year": 2026,
+            "dimensions": ["safety"],
+            "starts_on": dt.date(2026, 3, 1),
+            "due_on": dt.date(2026, 6, 30),
+        },
+    )
+    if kind == "campaign":
+        return campaign
+    enterprise = personas.enterprise_a if target == "a" else personas.enterprise_b
+    case = Case.objects.get(campaign=campaign, enterprise=enterprise)
+    if kind == "case":
+        return case
+    if kind == "source":
+        return personas.unit_a  # any id: the page answers GET with 405 before looking
+    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    inspection = services.record_inspection(
+        dep,
+        case,
+        {"inspecting_unit": "市工信局", "inspectors": "王五", "inspected_on": dt.date(2026, 4, 1)},
+        [{"item": "SAF-GEN-1", "met": False}],
+        files=[png],
+    )
+    if kind == "inspection":
+        return inspection
+    if kind == "case_evidence":
+        return Evidence.objects.get(inspection=inspection)
+    order = services.issue_order(
+        dep,
+        inspection,
+        {"issued_on": dt.date(2026, 4, 2), "deadline": dt.date(2026, 12, 31), "responsible_person": "李"},
+        [{"text": "补办许可证", "basis": "《安全生产法》"}],
+    )
+    if kind == "order":
+        return order
+    if kind == "order_done":
+        return services.report_done(dep, order, report="已完成", reported_on=dt.date(2026, 5, 1))
+    if kind == "announcement":
+        return services.draft_announcement(dep, "rectification_list", campaign=campaign)
+    if kind == "public_announcement":
+        announcement = services.draft_announcement(dep, "rectification_list", campaign=campaign)
+        if target == "a":
+            services.publish_announcement(dep, announcement)
+        return announcement
+    closure = services.propose_closure(dep, case, reason="拒不整改")
+    if kind == "closure":
+        return closure
+    minutes = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4\n")
+    services.save_resettlement_plan(dep, closure, {"measures": "转岗"}, minutes=[minutes])
+    evidence = Evidence.objects.get(case=case, purpose="minutes")
+    evidence.closure_pk = closure.pk
+    return evidence
