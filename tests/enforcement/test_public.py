@@ -67,7 +67,7 @@ def test_an_earlier_version_is_readable_at_its_own_address(corrected):
 def test_the_list_filters_by_kind_and_marks_corrections(personas, corrected, campaign_with_orders):
     survey = services.draft_announcement(personas.department, "survey_result", campaign=campaign_with_orders)
     services.publish_announcement(personas.department, survey)
-    client = Client()
+    client = personas.client("anonymous")  # in English
     html = client.get(public("index")).content.decode()
     assert f'data-announcement="{corrected.pk}"' in html and f'data-announcement="{survey.pk}"' in html
     assert "corrected (version 2)" in html

@@ -7,6 +7,7 @@ put back on the fields with `add_service_errors`. One door, not two."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.capacity.forms import BootstrapForm, MultipleFileField, bootstrap
 from youse.core import scopes
@@ -194,7 +195,11 @@ class InspectionForm(BootstrapForm):
                 self.fields[f"item_{item.pk}"] = forms.ChoiceField(
                     label=item.text,
                     required=False,
-                    choices=[("", _("Not assessed")), ("yes", _("Met")), ("no", _("Not met"))],
+                    choices=[
+                        ("", pgettext_lazy("checklist", "Not assessed")),
+                        ("yes", pgettext_lazy("checklist", "Met")),
+                        ("no", pgettext_lazy("checklist", "Not met")),
+                    ],
                     widget=forms.RadioSelect,
                 )
             else:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.core.models.reference import ReferenceRow
 from youse.core.scopes import ScopePaths
@@ -25,7 +26,7 @@ from youse.enforcement.rules import (
 
 DIMENSION_LABELS = {
     Dimension.ENVIRONMENT: _("Environmental protection"),
-    Dimension.ENERGY: _("Energy use"),
+    Dimension.ENERGY: pgettext_lazy("dimension", "Energy use"),
     Dimension.QUALITY: _("Quality"),
     Dimension.SAFETY: _("Safety"),
     Dimension.TECHNOLOGY: _("Technology and equipment"),
@@ -77,7 +78,7 @@ HISTORY_LABELS = {
     "inspection": _("inspection"),
     "verdict": _("verdict"),
     "inspected_on": _("inspected on"),
-    "order": _("order"),
+    "order": _("rectification order"),
     "deadline": _("deadline"),
     "requirements": _("requirements"),
     "on": _("date"),
@@ -105,7 +106,7 @@ HISTORY_EVENTS = {
 HISTORY_VALUES = {
     "event": HISTORY_EVENTS,
     "status": {s.value: label for s, label in CASE_STATUS_LABELS.items()},
-    "verdict": {"pass": _("Pass"), "fail": _("Fail"), "pending": _("Not assessed")},
+    "verdict": {"pass": _("Pass"), "fail": _("Fail"), "pending": pgettext_lazy("checklist", "Not assessed")},
 }
 
 # The city of a row reached through its enterprise; every enforcement row is scoped this way.
@@ -295,7 +296,7 @@ class Inspection(models.Model):
     class Verdict(models.TextChoices):
         PASS = "pass", _("Pass")
         FAIL = "fail", _("Fail")
-        PENDING = "pending", _("Not assessed")
+        PENDING = "pending", pgettext_lazy("checklist", "Not assessed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="inspections")
     order = models.ForeignKey(
