@@ -20,7 +20,6 @@ from youse.capacity.services.common import (
     scheme_facts,
 )
 from youse.capacity.services.dismantling import (
-    EVIDENCE_TYPES,
     confirm_dismantling,
     evidence_max_bytes,
     mark_overdue_dismantling,
@@ -84,7 +83,6 @@ __all__ = [
     "file_objection",
     "notice_open",
     "evidence_max_bytes",
-    "EVIDENCE_TYPES",
     "confirm_dismantling",
     "mark_overdue_dismantling",
 ]

@@ -19,31 +19,18 @@ from youse.capacity.services.common import (
     _event,
     _today,
 )
-from youse.core import scopes
+from youse.core import scopes, uploads
 from youse.core.roles import Role
 from youse.registry import services as registry
 from youse.registry.rules import UnitStatus
 
 # --- Dismantling -------------------------------------------------------------------------------------
 
-# Accepted evidence: by content, not by the name the uploader gave it.
-EVIDENCE_TYPES = {
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-    b"%PDF-": ("application/pdf", ".pdf"),
-}
-
 
 def evidence_max_bytes() -> int:
-    """The largest evidence file accepted (setting YOUSE_EVIDENCE_MAX_BYTES, read when used)."""
+    """The largest evidence file accepted (setting YOUSE_EVIDENCE_MAX_BYTES, read when used). Files are
+    judged by content, not by the name the uploader gave them (core/uploads.py)."""
     return int(getattr(settings, "YOUSE_EVIDENCE_MAX_BYTES", 10 << 20))
-
-
-def _evidence_kind(head: bytes) -> tuple[str, str] | None:
-    for magic, kind in EVIDENCE_TYPES.items():
-        if head.startswith(magic):
-            return kind
-    return None
 
 
 def _line_city(line: ExitLine) -> int | None:
@@ -68,24 +55,10 @@ def confirm_dismantling(actor, line: ExitLine, *, dismantled_on: dt.date, files:
     if not files:
         errors["files"] = [_("Attach at least one photo or document.")]
     accepted = []
-    for f in files:
-        name = getattr(f, "name", "file")
-        size = getattr(f, "size", None)
-        if size is not None and size > limit:
-            errors.setdefault("files", []).append(
-                _("%(name)s is %(size)s MB; the limit is %(max)s MB.")
-                % {"name": name, "size": f"{size / 1048576:.1f}", "max": f"{limit / 1048576:.0f}"}
-            )
-            continue
-        content = f.read(limit + 1)
-        if len(content) > limit:
-            errors.setdefault("files", []).append(_("%(name)s is over the size limit.") % {"name": name})
-            continue
-        kind = _evidence_kind(content[:16])
-        if kind is None:
-            errors.setdefault("files", []).append(_("%(name)s is not a JPEG, PNG or PDF file.") % {"name": name})
-            continue
-        accepted.append((name, content, kind))
+    try:
+        accepted = uploads.check_files(files, limit)
+    except ValidationError as exc:
+        errors.setdefault("files", []).extend(exc.message_dict["files"])
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -103,7 +76,7 @@ def confirm_dismantling(actor, line: ExitLine, *, dismantled_on: dt.date, files:
                     ]
                 }
             )
-        for name, content, (ctype, ext) in accepted:
+        for name, content, ctype, ext in accepted:
             digest = hashlib.sha256(content).hexdigest()
             ev = DismantlingEvidence(
                 exit_line=obj,
@@ -121,7 +94,7 @@ def confirm_dismantling(actor, line: ExitLine, *, dismantled_on: dt.date, files:
         obj.save()
         _event(
             actor, obj, "dismantled",
-            after={"dismantled_on": dismantled_on.isoformat(), "files": [n for n, _c, _k in accepted]}, reason=note,
+            after={"dismantled_on": dismantled_on.isoformat(), "files": [a[0] for a in accepted]}, reason=note,
         )  # fmt: skip
         unit = obj.indicator.unit
         if unit is not None and unit.status != UnitStatus.EXITED:
