@@ -148,7 +148,8 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
     from django.core.cache import cache
     from django.urls import reverse
 
-    from tests.core.test_persona_matrix import PAGES
+    from tests.core.test_persona_matrix import ENFORCEMENT_ARGS, PAGES
+    from youse.enforcement.models import Announcement, Campaign, Case, Closure, Evidence, Inspection, RectificationOrder
 
     cache.clear()  # the synthetic-data flag is cached
     settings.DEBUG = True  # demo personas' sessions hold only while DEBUG is on
@@ -168,14 +169,27 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "exit_line": ExitLine.objects.order_by("pk").first(),
         "evidence": DismantlingEvidence.objects.order_by("pk").first(),
         "public_scheme": ReplacementScheme.objects.filter(published_at__isnull=False).order_by("pk").first(),
+        "campaign": Campaign.objects.order_by("pk").first(),
+        "source": None,
+        "case": Case.objects.order_by("pk").first(),
+        "inspection": Inspection.objects.filter(verdict="fail", case__status="rectifying").order_by("pk").first(),
+        "order": RectificationOrder.objects.order_by("pk").first(),
+        "order_done": RectificationOrder.objects.filter(state="submitted").order_by("pk").first(),
+        "case_evidence": Evidence.objects.filter(inspection__isnull=False).order_by("pk").first(),
+        "closure": Closure.objects.filter(state="decided").order_by("pk").first(),
+        "closure_file": Evidence.objects.filter(purpose="minutes").order_by("pk").first(),
+        "announcement": Announcement.objects.filter(published_at=None).order_by("pk").first(),
+        "public_announcement": Announcement.objects.filter(published_at__isnull=False).order_by("pk").first(),
     }
+    first["closure_file"].closure_pk = Closure.objects.get(case=first["closure_file"].case).pk
     rendered = 0
     for name, (kind, targets) in PAGES.items():
         expected = next(iter(targets.values()))["department"]
         if expected != 200 or name in ("healthz",) or (kind and first[kind] is None):
             continue
         key = (first[kind].code if kind == "public_scheme" else first[kind].pk) if kind else None
-        response = client.get(reverse(name, args=[key] if kind else []))
+        args = ENFORCEMENT_ARGS[name](first[kind], [key]) if name in ENFORCEMENT_ARGS else [key] if kind else []
+        response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
         if not response["Content-Type"].startswith("text/html"):
             continue  # downloads (the Excel template) carry their own note

@@ -21,6 +21,7 @@ from django.utils import timezone
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
 from youse.demo import capacity as demo_capacity
+from youse.demo import enforcement as demo_enforcement
 from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
 from youse.demo import reports as demo_reports
@@ -178,6 +179,9 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         # The environment department registers the smelters' monitoring points.
         environment = next((u for u in users if u.username == "hbt"), department)
         demo_monitoring.build(environment, seed)
+        # Enforcement answers a repeated exceedance, and its closures exit units: after the monitoring
+        # points, before the reports (which follow the units' histories).
+        demo_enforcement.build({u.username: u for u in [department, *users]}, by_key, seed, today)
         if reports:
             demo_reports.build(
                 department,
@@ -191,6 +195,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             )
         # Capacity violations judge the reports' output, so they are found after them.
         capacity = demo_capacity.detect()
+        enforcement = demo_enforcement.finish(department)
         counts = {
             "enterprises": Enterprise.objects.count(),
             "plants": Plant.objects.count(),
@@ -200,6 +205,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             "monitoring_points": MonitoringPoint.objects.count(),
             "reports": MonthlyReport.objects.count(),
             **capacity,
+            **enforcement,
         }
         dataset = record_dataset(department, seed, scale, counts)
     return BuildResult(dataset, time.perf_counter() - started)

@@ -46,8 +46,10 @@ def draft_announcement(
         if campaign is None:
             raise ValidationError({"campaign": [_("Name the campaign.")]})
         orders = (
-            RectificationOrder.objects.filter(case__campaign=campaign)
-            .exclude(state=OrderState.CLOSED)
+            # Orders still to be answered: a rectified order is done, a failed one has become a closure case.
+            RectificationOrder.objects.filter(
+                case__campaign=campaign, state__in=[OrderState.ISSUED, OrderState.IN_PROGRESS, OrderState.SUBMITTED]
+            )
             .select_related("case__enterprise", "case__city")
             .order_by("case__city__code", "case__enterprise__name")
         )
