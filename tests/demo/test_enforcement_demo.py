@@ -43,7 +43,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             atomic.__exit__(None, None, None)
 
 
-pytestmark = pytest.mark.usefixtures("demo")
+# Marked as database tests so that they run with the others, before any transactional test empties the
+# database (pytest-django runs those last).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
 @pytest.fixture

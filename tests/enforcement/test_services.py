@@ -77,6 +77,8 @@ def test_a_failed_order_escalates_and_the_closure_waits_for_the_resettlement_gat
     services.save_resettlement_plan(personas.ent_a, closure, {}, minutes=[minutes])
     services.execute_closure(personas.department, closure, executed_on=dt.date(2026, 7, 1))
     assert ProductionUnit.objects.get(pk=personas.unit_a.pk).status == "exited"
+    personas.enterprise_a.refresh_from_db()
+    assert personas.enterprise_a.status == "closed"  # its only unit closed
     case.refresh_from_db()
     assert case.status == "closed"
     land = services.record_land(

@@ -252,6 +252,12 @@ def execute_closure(actor, closure: Closure, *, executed_on: dt.date | None = No
                 if obj.capacity_ineligible:
                     for ind in CapacityIndicator.objects.filter(unit=unit, available_t__gt=0):
                         capacity.disqualify(actor, ind, reason=_("Closed by decision %(d)s") % {"d": obj.document})
+        enterprise = obj.case.enterprise
+        if not ProductionUnit.objects.filter(plant__enterprise=enterprise).exclude(status=UnitStatus.EXITED).exists():
+            # Its last unit closed: the enterprise itself has exited the industry.
+            registry.update_enterprise(
+                actor, enterprise, {"status": "closed"}, reason=_("Closure and exit, case %(c)s") % {"c": obj.case.code}
+            )
         before = obj.state
         obj.state, obj.executed_on = ClosureState.EXECUTED, executed_on
         obj.save(update_fields=["state", "executed_on"])
