@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "youse.monitoring",
     "youse.capacity",
     "youse.enforcement",
+    "youse.pricing",
+    "youse.supervision",
     "youse.demo",
 ]
 

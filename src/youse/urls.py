@@ -13,6 +13,8 @@ urlpatterns = [
     path("public/capacity/", include("youse.capacity.urls_public")),
     path("enforcement/", include("youse.enforcement.urls")),
     path("public/enforcement/", include("youse.enforcement.urls_public")),
+    path("pricing/", include("youse.pricing.urls")),
+    path("supervision/", include("youse.supervision.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+"""Pages of the pricing module (mounted at /pricing/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "pricing"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+"""Pages of the supervision module (mounted at /supervision/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "supervision"
+urlpatterns: list = []
