@@ -57,6 +57,21 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "enforcement.resettlement": frozenset({D, C, E}),
     "enforcement.land": frozenset({D, C}),
     "enforcement.publish": frozenset({D}),
+    # Electricity surcharges (pricing, clause 三(一)): the department drafts, adjusts and approves the
+    # year's list; the development and reform commission (a provincial unit) and the cities read it; each
+    # smelter reads its own assessment with the arithmetic.
+    "pricing.view": frozenset({D, U, C, E}),
+    "pricing.manage": frozenset({D}),
+    # Supervision (supervision, closing paragraph 组织实施): the department breaks the tasks into sub-tasks,
+    # reviews the cities' plans, comments, marks major problems and writes the report for the provincial
+    # government; provincial units report on the sub-tasks they own; a city keeps its own plan and reports
+    # on its milestones and sub-tasks. Enterprises are supervised through the other modules, not here.
+    "supervision.view": frozenset({D, U, C}),
+    "supervision.manage": frozenset({D}),
+    "supervision.plan": frozenset({D, C}),
+    "supervision.progress": frozenset({D, U, C}),
+    "supervision.review": frozenset({D}),
+    "supervision.report": frozenset({D}),
     "reference.view": frozenset({D, U, C, E}),
 }
 
