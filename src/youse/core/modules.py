@@ -33,7 +33,15 @@ MODULES: tuple[Module, ...] = (
         "enforcement", _("Enforcement"), "二(八) 三(三) 三(七)", "clipboard-check", "enforcement:overview", _SIGNED_IN
     ),
     Module("pricing", _("Electricity surcharges"), "三(一)", "lightning-charge", None, _SIGNED_IN),
-    Module("supervision", _("Supervision"), _("closing paragraph"), "list-task", None, _SIGNED_IN),
+    # Enterprises have no supervision pages (core/roles.py): the module is not offered to them.
+    Module(
+        "supervision",
+        _("Supervision"),
+        _("closing paragraph"),
+        "list-task",
+        "supervision:board",
+        frozenset({Role.DEPARTMENT, Role.PROVINCIAL_UNIT, Role.CITY}),
+    ),
     Module("portal", _("Public portal"), "三(八)", "megaphone", None, _SIGNED_IN),
 )
 
