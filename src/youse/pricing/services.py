@@ -115,7 +115,9 @@ def _assess(a: Assessment, year: int) -> None:
         incentive_weight=a.incentive_weight,
         electricity_kwh=a.electricity_kwh,
         category=a.category,
-        months_operated=a.months_operated if consumption is not None else 0,
+        # Without a consumption (every line ran under six months) the smelter stays excluded, with the
+        # months it did run named in the reason.
+        months_operated=a.months_operated if consumption is not None else min(a.months_operated, rules.MIN_MONTHS - 1),
     )
     result = compute(inputs)
     a.computation = result.as_dict()
