@@ -30,6 +30,9 @@ DEPARTMENT_ONLY = row(200, 403, 403, 403, 403, 302)
 INSPECT_A = row(200, 403, 200, 403, 403, 302)
 INSPECT_B = row(200, 403, 404, 403, 403, 302)
 PUBLISH_POST = row(405, 403, 403, 403, 403, 302)
+# Supervision: no enterprise; a city sees its own city's items only.
+SUPERVISION = row(200, 200, 200, 403, 403, 302)
+SUPERVISION_B = row(200, 200, 404, 403, 403, 302)
 
 # url name -> (kind of object for the pk, {target: expected}) ; kind None: no arguments.
 PAGES: dict[str, tuple[str | None, dict]] = {
@@ -143,6 +146,19 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "enforcement_public:detail": ("public_announcement", {"a": OPEN, "b": row(404, 404, 404, 404, 404, 404)}),
     # The latest version is the announcement itself: its version URL leads there.
     "enforcement_public:version": ("public_announcement", {"a": row(302, 302, 302, 302, 302, 302)}),
+    # Supervision: the department, provincial units and cities; enterprises have no supervision pages. The
+    # sub-tasks, milestones and plans of Yulin (a) and Baoji (b); the report is the department's.
+    "supervision:board": (None, {None: SUPERVISION}),
+    "supervision:task-detail": ("sup_clause", {"a": SUPERVISION}),
+    "supervision:subtask-detail": ("sup_subtask", {"a": SUPERVISION, "b": SUPERVISION_B}),
+    "supervision:subtask-edit": ("sup_subtask", {"a": DEPARTMENT_ONLY}),
+    "supervision:milestone-detail": ("sup_milestone", {"a": SUPERVISION, "b": SUPERVISION_B}),
+    "supervision:evidence-file": ("sup_evidence", {"a": SUPERVISION}),
+    "supervision:plan-list": (None, {None: SUPERVISION}),
+    "supervision:plan-detail": ("sup_plan", {"a": SUPERVISION, "b": SUPERVISION_B}),
+    "supervision:plan-action": ("sup_plan", {"a": row(405, 405, 405, 403, 403, 302)}),
+    "supervision:report": (None, {None: DEPARTMENT_ONLY}),
+    "supervision:report-docx": (None, {None: DEPARTMENT_ONLY}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
 }
@@ -221,6 +237,8 @@ def _stats_object(personas, kind: str, target: str):
         return _capacity_object(personas, kind, target)
     if kind in ENFORCEMENT_KINDS:
         return _enforcement_object(personas, kind, target)
+    if kind.startswith("sup_"):
+        return _supervision_object(personas, kind, target)
     if kind == "public_scheme":
         # A's scheme is in public notice (with an objection); B's is a draft, which no public page shows.
         if target == "a":
@@ -395,6 +413,7 @@ ENFORCEMENT_ARGS = {
     "enforcement:closure-action": lambda obj, args: [obj.pk, "decide"],
     "enforcement:closure-file": lambda obj, args: [obj.closure_pk, obj.pk],
     "enforcement_public:version": lambda obj, args: [obj.pk, 1],
+    "supervision:plan-action": lambda obj, args: [obj.pk, "submit"],
 }
 ENFORCEMENT_KINDS = (
     "campaign", "source", "case", "inspection", "order", "order_done", "case_evidence", "closure",
@@ -466,3 +485,32 @@ def _enforcement_object(personas, kind: str, target: str):
     evidence = Evidence.objects.get(case=case, purpose="minutes")
     evidence.closure_pk = closure.pk
     return evidence
+
+
+def _supervision_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from youse.core.models import Division, PolicyClause
+    from youse.supervision import services
+
+    dep = personas.department
+    clause = PolicyClause.objects.get(number="二(八)")
+    if kind == "sup_clause":
+        return clause
+    city = Division.objects.get(code={"a": "610800", "b": "610300"}[target], valid_to__isnull=True)
+    start, due = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    if kind in ("sup_subtask", "sup_evidence"):
+        st = services.create_subtask(
+            dep, clause, {"title": "淘汰落后产能", "division": city, "starts_on": start, "deadline": due}
+        )
+        if kind == "sup_subtask":
+            return st
+        png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+        return services.report_progress(dep, st, {"text": "进展", "percent": 20}, [png]).evidence.get()
+    plan = services.create_plan(dep, city, {"start_year": 2026, "end_year": 2030, "title": "实施方案"})
+    if kind == "sup_plan":
+        return plan
+    task = services.add_plan_task(dep, plan, {"title": "任务"})
+    return services.add_milestone(dep, task, {"title": "节点", "starts_on": start, "deadline": due})
