@@ -159,6 +159,17 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "supervision:plan-action": ("sup_plan", {"a": row(405, 405, 405, 403, 403, 302)}),
     "supervision:report": (None, {None: DEPARTMENT_ONLY}),
     "supervision:report-docx": (None, {None: DEPARTMENT_ONLY}),
+    # Electricity surcharges: the 2022 list drafted from the 2021 reports of A's (Yulin) and B's (Baoji)
+    # smelters. The department manages; provincial units read all, a city its smelters; an enterprise is
+    # sent to its own surcharge. The trading overview and the calculator are for staff.
+    "pricing:list": (None, {None: row(200, 200, 200, 302, 302, 302)}),
+    "pricing:draft": (None, {None: PUBLISH_POST}),
+    "pricing:approve": ("surcharge_list", {"a": PUBLISH_POST}),
+    "pricing:export": ("surcharge_list", {"a": row(200, 200, 200, 403, 403, 302)}),
+    "pricing:assessment": ("assessment", {"a": VIEW_A, "b": VIEW_B}),
+    "pricing:mine": (None, {None: row(302, 302, 302, 200, 200, 302)}),
+    "pricing:trading": (None, {None: row(200, 200, 200, 403, 403, 302)}),
+    "pricing:calculator": (None, {None: row(200, 200, 200, 403, 403, 302)}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
 }
@@ -239,6 +250,8 @@ def _stats_object(personas, kind: str, target: str):
         return _enforcement_object(personas, kind, target)
     if kind.startswith("sup_"):
         return _supervision_object(personas, kind, target)
+    if kind in ("surcharge_list", "assessment"):
+        return _pricing_object(personas, kind, target)
     if kind == "public_scheme":
         # A's scheme is in public notice (with an objection); B's is a draft, which no public page shows.
         if target == "a":
@@ -514,3 +527,14 @@ def _supervision_object(personas, kind: str, target: str):
         return plan
     task = services.add_plan_task(dep, plan, {"title": "任务"})
     return services.add_milestone(dep, task, {"title": "节点", "starts_on": start, "deadline": due})
+
+
+def _pricing_object(personas, kind: str, target: str):
+    from tests.pricing.conftest import Smelters
+    from youse.pricing import services
+
+    Smelters(personas)
+    lst = services.draft_list(personas.department, 2022)
+    if kind == "surcharge_list":
+        return lst
+    return lst.assessments.get(enterprise={"a": personas.enterprise_a, "b": personas.enterprise_b}[target])

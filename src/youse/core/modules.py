@@ -32,7 +32,7 @@ MODULES: tuple[Module, ...] = (
     Module(
         "enforcement", _("Enforcement"), "二(八) 三(三) 三(七)", "clipboard-check", "enforcement:overview", _SIGNED_IN
     ),
-    Module("pricing", _("Electricity surcharges"), "三(一)", "lightning-charge", None, _SIGNED_IN),
+    Module("pricing", _("Electricity surcharges"), "三(一)", "lightning-charge", "pricing:list", _SIGNED_IN),
     # Enterprises have no supervision pages (core/roles.py): the module is not offered to them.
     Module(
         "supervision",
