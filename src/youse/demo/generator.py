@@ -25,6 +25,7 @@ from youse.demo import enforcement as demo_enforcement
 from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
 from youse.demo import reports as demo_reports
+from youse.demo import supervision as demo_supervision
 from youse.demo.catalogue import LEADERS, PERSONA_ENTERPRISES
 from youse.demo.models import DemoDataset
 from youse.demo.places import ZONE_NAMES
@@ -196,6 +197,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         # Capacity violations judge the reports' output, so they are found after them.
         capacity = demo_capacity.detect()
         enforcement = demo_enforcement.finish(department)
+        # Supervision follows the policy's tasks and the cities' plans: it needs only the personas.
+        demo_supervision.build({u.username: u for u in [department, *users]}, today)
         counts = {
             "enterprises": Enterprise.objects.count(),
             "plants": Plant.objects.count(),
@@ -206,6 +209,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             "reports": MonthlyReport.objects.count(),
             **capacity,
             **enforcement,
+            **demo_supervision.counts(),
         }
         dataset = record_dataset(department, seed, scale, counts)
     return BuildResult(dataset, time.perf_counter() - started)
