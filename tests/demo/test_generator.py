@@ -150,6 +150,7 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
 
     from tests.core.test_persona_matrix import ENFORCEMENT_ARGS, PAGES
     from youse.enforcement.models import Announcement, Campaign, Case, Closure, Evidence, Inspection, RectificationOrder
+    from youse.pricing.models import Assessment, SurchargeList
 
     cache.clear()  # the synthetic-data flag is cached
     settings.DEBUG = True  # demo personas' sessions hold only while DEBUG is on
@@ -180,6 +181,8 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "closure_file": Evidence.objects.filter(purpose="minutes").order_by("pk").first(),
         "announcement": Announcement.objects.filter(published_at=None).order_by("pk").first(),
         "public_announcement": Announcement.objects.filter(published_at__isnull=False).order_by("pk").first(),
+        "surcharge_list": SurchargeList.objects.order_by("pk").first(),
+        "assessment": Assessment.objects.order_by("pk").first(),
     }
     first["closure_file"].closure_pk = Closure.objects.get(case=first["closure_file"].case).pk
     rendered = 0

@@ -24,6 +24,7 @@ from youse.demo import capacity as demo_capacity
 from youse.demo import enforcement as demo_enforcement
 from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
+from youse.demo import pricing as demo_pricing
 from youse.demo import reports as demo_reports
 from youse.demo import supervision as demo_supervision
 from youse.demo.catalogue import LEADERS, PERSONA_ENTERPRISES
@@ -197,6 +198,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         # Capacity violations judge the reports' output, so they are found after them.
         capacity = demo_capacity.detect()
         enforcement = demo_enforcement.finish(department)
+        # Surcharge lists are drafted from the accepted reports of the year before: after the reports.
+        demo_pricing.build(department, by_key, today)
         # Supervision follows the policy's tasks and the cities' plans: it needs only the personas.
         demo_supervision.build({u.username: u for u in [department, *users]}, today)
         counts = {
@@ -209,6 +212,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             "reports": MonthlyReport.objects.count(),
             **capacity,
             **enforcement,
+            **demo_pricing.counts(),
             **demo_supervision.counts(),
         }
         dataset = record_dataset(department, seed, scale, counts)
