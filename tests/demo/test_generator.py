@@ -183,6 +183,7 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "public_announcement": Announcement.objects.filter(published_at__isnull=False).order_by("pk").first(),
         "surcharge_list": SurchargeList.objects.order_by("pk").first(),
         "assessment": Assessment.objects.order_by("pk").first(),
+        **_supervision_first(),
     }
     first["closure_file"].closure_pk = Closure.objects.get(case=first["closure_file"].case).pk
     rendered = 0
@@ -202,3 +203,16 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         assert "示例数据" in body, f"{name} does not say the data are synthetic"
         rendered += 1
     assert rendered >= 15
+
+
+def _supervision_first() -> dict:
+    from youse.supervision.models import CityPlan, Milestone, ProgressEvidence, SubTask
+    from youse.supervision.report import task_clauses
+
+    return {
+        "sup_clause": task_clauses().first(),
+        "sup_subtask": SubTask.objects.order_by("pk").first(),
+        "sup_milestone": Milestone.objects.order_by("pk").first(),
+        "sup_evidence": ProgressEvidence.objects.order_by("pk").first(),
+        "sup_plan": CityPlan.objects.order_by("pk").first(),
+    }
