@@ -133,6 +133,8 @@ YOUSE_NOTICE_WORKING_DAYS = int(os.environ.get("YOUSE_NOTICE_WORKING_DAYS", "10"
 YOUSE_EVIDENCE_MAX_BYTES = int(os.environ.get("YOUSE_EVIDENCE_MAX_BYTES", str(10 << 20)))
 # Aluminium output may exceed the capacity the ledger covers by this share before it is a violation.
 YOUSE_OUTPUT_TOLERANCE = os.environ.get("YOUSE_OUTPUT_TOLERANCE", "0.10")
+# Supervision: an owner with no progress report for this many days is flagged silent.
+YOUSE_SILENT_DAYS = int(os.environ.get("YOUSE_SILENT_DAYS", "90"))
 YOUSE_IMPORT_MAX_BYTES = int(os.environ.get("YOUSE_IMPORT_MAX_BYTES", str(20 << 20)))
 
 # Online monitoring (monitoring/aggregates.py, alarms.py): how far back each tick looks, how long after an
