@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -73,7 +74,7 @@ def workbook(lst: SurchargeList, rule_set: rules.RuleSet, rows: list[dict], tota
         (_("Rule set"), f"{rule_set.code} {rule_set.document}"),
         (_("Status"), lst.get_status_display()),
         (_("Approval document"), lst.document or _("not yet approved (draft)")),
-        (_("Approved"), lst.approved_at.date() if lst.approved_at else None),
+        (pgettext("surcharge list", "Approved"), lst.approved_at.date() if lst.approved_at else None),
     ]
     for label, value in header:
         sheet.append([label, value])

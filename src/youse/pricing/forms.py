@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.capacity.forms import BootstrapForm
 from youse.pricing.models import CATEGORIES
@@ -43,7 +44,9 @@ class AdjustForm(BootstrapForm):
 
 class ApproveForm(BootstrapForm):
     document = forms.CharField(
-        label=_("Approval document (文号)"), max_length=120, help_text=_("The document that approves the list.")
+        label=pgettext_lazy("surcharge list", "Approval document (文号)"),
+        max_length=120,
+        help_text=_("The document that approves the list."),
     )
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.core.models.reference import ReferenceRow
 from youse.core.scopes import ScopePaths
@@ -91,7 +92,7 @@ class SurchargeList(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("surcharge list", "Approved")
 
     year = models.PositiveSmallIntegerField(_("year the price applies"), unique=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)

@@ -15,6 +15,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+# Reasons are in the reader's language; translation is a lookup, not I/O.
+from django.utils.translation import gettext as _
+
 
 class Method(StrEnum):
     TIERS = "tiers"  # 2530号: a surcharge per consumption band
@@ -161,7 +164,9 @@ def compute(inputs: Inputs, rs: RuleSet, differentials: dict[str, Differential] 
     """The surcharge of one smelter-year with every intermediate figure."""
     differentials = differentials or {}
     excluded = inputs.months_operated < MIN_MONTHS
-    reason = f"ran {inputs.months_operated} months, fewer than {MIN_MONTHS}" if excluded else ""
+    reason = (
+        _("ran %(m)s months, fewer than %(min)s") % {"m": inputs.months_operated, "min": MIN_MONTHS} if excluded else ""
+    )
     base_surcharge, threshold, excess, steps = tier_surcharge(rs, inputs.consumption)
     renewable_base, points, reduction = renewable_reduction(rs, inputs.renewable_share, inputs.incentive_weight)
     per_kwh = (base_surcharge * (100 - reduction) / 100).quantize(PER_KWH, ROUND_HALF_UP)

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.capacity.forms import BootstrapForm, MultipleFileField
 from youse.core.models import Division, PolicyClause, ResponsibleUnit
@@ -30,14 +31,16 @@ class SubTaskForm(BootstrapForm):
     )
     division = forms.ModelChoiceField(label=_("Or a city"), queryset=cities(), required=False)
     starts_on = _date(_("Starts on"))
-    deadline = _date(_("Deadline"))
+    deadline = _date(pgettext_lazy("supervision", "Deadline"))
     indicator = forms.ChoiceField(label=_("Indicator that measures it"), choices=indicator_choices, required=False)
     measure = forms.CharField(label=_("Measure of completion"), max_length=200, required=False)
 
 
 class ProgressForm(BootstrapForm):
     percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
-    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=pgettext_lazy("supervision", "What was done"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     files = MultipleFileField(label=_("Evidence (JPEG, PNG or PDF)"), required=False)
 
 
@@ -51,7 +54,9 @@ class PlanForm(BootstrapForm):
     start_year = forms.IntegerField(label=_("From year"), min_value=2000, max_value=2100, initial=2026)
     end_year = forms.IntegerField(label=_("To year"), min_value=2000, max_value=2100, initial=2030)
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=pgettext_lazy("plan", "Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, city=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,7 +81,7 @@ class MilestoneForm(BootstrapForm):
     task = forms.ModelChoiceField(label=_("Task"), queryset=None)
     title = forms.CharField(label=_("Milestone"), max_length=200)
     starts_on = _date(_("Starts on"))
-    deadline = _date(_("Deadline"))
+    deadline = _date(pgettext_lazy("supervision", "Deadline"))
 
     def __init__(self, *args, plan=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

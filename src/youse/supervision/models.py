@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.core.models import Division, PolicyClause, ResponsibleUnit
 from youse.core.scopes import ScopePaths
@@ -29,7 +30,7 @@ STATUS_LABELS = {
 class Tracked(models.Model):
     """What a sub-task and a milestone share: a deadline, the progress last reported, the ticker's flags."""
 
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("supervision", "deadline"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     last_report_on = models.DateField(_("last report"), null=True, blank=True)
@@ -112,7 +113,7 @@ class CityPlan(models.Model):
     start_year = models.PositiveSmallIntegerField(_("from year"))
     end_year = models.PositiveSmallIntegerField(_("to year"))
     title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(pgettext_lazy("plan", "summary"), blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=[(s.value, PLAN_STATE_LABELS[s]) for s in rules.PlanState]
     )

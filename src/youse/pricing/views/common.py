@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from youse.core import scopes
 from youse.core.roles import Role
@@ -91,7 +92,7 @@ def steps_of(c: dict, *, audited: bool | None = None, category: str | None = Non
     if c.get("excluded"):
         step(_("Excluded"), _("yes"), "", _("The line %(why)s: no surcharge.") % {"why": c["excluded_reason"]},
              "excluded")  # fmt: skip
-    step(_("Threshold"), c.get("threshold") or "—", "kWh/t", "", "threshold")
+    step(pgettext("surcharge", "Threshold"), c.get("threshold") or "—", "kWh/t", "", "threshold")
     step(_("Above the threshold"), c["excess_kwh"], "kWh/t", _("consumption − threshold, not below zero"), "excess")
     if c.get("steps"):
         how = _("kWh/t above ÷ step size, rounded up: a part step counts as a whole")
