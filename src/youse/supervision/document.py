@@ -180,7 +180,7 @@ def render(report: Report) -> bytes:
             doc,
             ["指标", "最新值", "统计期"],
             [
-                [lv.code, f"{lv.value if lv.value is not None else '—'} {lv.unit}", lv.period]
+                [lv.label or lv.code, f"{lv.value if lv.value is not None else '—'} {lv.unit}", lv.period]
                 for lv in report.indicators
             ],
         )

@@ -17,6 +17,7 @@ class Latest:
     value: Decimal | None
     unit: str
     period: str
+    label: str = ""
 
     @property
     def text(self) -> str:
@@ -36,7 +37,7 @@ class Measures:
         self._cities: dict[str, dict[str, Latest]] = {}
 
     def _latest(self, iv) -> Latest:
-        return Latest(iv.code, iv.value, iv.unit, str(self.period))
+        return Latest(iv.code, iv.value, iv.unit, str(self.period), str(iv.label))
 
     def province(self, code: str) -> Latest | None:
         if not code:

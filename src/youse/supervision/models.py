@@ -26,9 +26,35 @@ STATUS_LABELS = {
     rules.Status.OVERDUE: _("Overdue"),
 }
 
+# How the audit trail's non-field keys read on object pages (core/history.py).
+HISTORY_LABELS = {
+    "event": _("event"),
+    "indicator": _("indicator"),
+    "value": _("target value"),
+    "task": _("task"),
+    "milestone": _("milestone"),
+    "text": _("text"),
+    "state": _("review"),
+}
+HISTORY_VALUES = {
+    "event": {
+        "target_added": _("Target added"),
+        "task_added": _("Task added"),
+        "milestone_added": _("Milestone added"),
+        "progress": _("Progress reported"),
+        "comment": _("Commented"),
+        "major_problem": _("Major problem for the provincial government"),
+        **{state.value: label for state, label in PLAN_STATE_LABELS.items()},
+    },
+    "state": {state.value: label for state, label in PLAN_STATE_LABELS.items()},
+}
+
 
 class Tracked(models.Model):
     """What a sub-task and a milestone share: a deadline, the progress last reported, the ticker's flags."""
+
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
 
     deadline = models.DateField(pgettext_lazy("supervision", "deadline"))
     percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
@@ -107,6 +133,9 @@ class SubTask(Tracked):
 
 
 class CityPlan(models.Model):
+    history_labels = HISTORY_LABELS
+    history_values = HISTORY_VALUES
+
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, related_name="supervision_plans", verbose_name=_("city")
     )
