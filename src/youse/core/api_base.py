@@ -190,4 +190,7 @@ def build_api() -> NinjaAPI:
     from youse.capacity.api import router as capacity_router
 
     api.add_router("/capacity/", capacity_router)
+    from youse.enforcement.api import router as enforcement_router
+
+    api.add_router("/enforcement/", enforcement_router)
     return api
