@@ -2,11 +2,9 @@
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,7 +12,7 @@ from django.utils import timezone
 
 from youse.capacity.models import ExitLine
 from youse.capacity.rules import SchemeState
-from youse.core import scopes
+from youse.core import pages, scopes
 from youse.core.roles import Role
 
 PAGE_SIZE = 50
@@ -23,27 +21,15 @@ DISMANTLING_STATES = (SchemeState.APPROVED, SchemeState.ANNOUNCED)
 
 def viewer(capability: str = "capacity.view") -> Callable:
     """Signed in (else the login page), and a role holding `capability` (else 403)."""
-
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            scopes.require(request.user, capability)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
+    return pages.requires(capability)
 
 
 def page_of(request: HttpRequest, qs) -> Page:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return pages.page_of(request, qs, PAGE_SIZE)
 
 
 def messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(exc.messages)
+    return pages.messages_of(exc)
 
 
 def indicator_city_q(city) -> Q:

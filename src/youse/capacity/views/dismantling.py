@@ -15,6 +15,7 @@ from youse.capacity.forms import DismantlingForm, add_service_errors, mark_inval
 from youse.capacity.models import CapacityViolation, DismantlingEvidence, ExitLine
 from youse.capacity.views.common import DISMANTLING_STATES, may_confirm, page_of, render_page, viewer
 from youse.core import scopes
+from youse.core.pages import serve_evidence
 
 SHOW = ("pending", "done", "all")
 
@@ -110,16 +111,7 @@ def exit_line(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence is served only through this view, to those who may see its exit line: MEDIA is not public."""
     ev = scopes.get_visible_or_404(request.user, DismantlingEvidence, pk=pk)
-    response = FileResponse(
-        ev.file.open("rb"),
-        content_type=ev.content_type,
-        filename=ev.original_name,
-        as_attachment=request.GET.get("download") == "1",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return serve_evidence(request, ev)
 
 
 @viewer("capacity.violations")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from youse.capacity.models import CapacityViolation
 from youse.core import scopes
 from youse.core.history import history_events
+from youse.core.pages import serve_evidence
 from youse.core.roles import Role
 from youse.enforcement import services
 from youse.enforcement.forms import (
@@ -279,16 +280,7 @@ def case_inspect(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence is served only through this view, to those who may see its case: MEDIA is not public."""
     ev = scopes.get_visible_or_404(request.user, Evidence, pk=pk)
-    response = FileResponse(
-        ev.file.open("rb"),
-        content_type=ev.content_type,
-        filename=ev.original_name,
-        as_attachment=request.GET.get("download") == "1",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return serve_evidence(request, ev)
 
 
 def case_url(case: Case) -> str:

@@ -6,10 +6,8 @@ Every read is scoped (scopes.visible); every change goes through enforcement.ser
 shown on the page. Buttons appear only for those whose role holds the step's capability."""
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
@@ -21,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from youse.core import scopes
+from youse.core import pages, scopes
+from youse.core.pages import serve_evidence
 from youse.core.roles import Role
 from youse.enforcement import services
 from youse.enforcement.forms_closures import (
@@ -74,23 +73,11 @@ LAND_FIELDS = ("route", "area_m2", "decided_on", "converted_on", "new_use", "not
 
 def viewer(capability: str = "enforcement.view") -> Callable:
     """Signed in (else the login page), and a role holding `capability` (else 403)."""
-
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            scopes.require(request.user, capability)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
+    return pages.requires(capability)
 
 
 def messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(exc.messages)
+    return pages.messages_of(exc)
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -344,16 +331,7 @@ def closure_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """Minutes and other closure files, served only through this view to those who may see the closure."""
     closure = _closure_or_404(request.user, pk)
     ev = scopes.get_visible_or_404(request.user, Evidence.objects.filter(case_id=closure.case_id), pk=file_pk)
-    response = FileResponse(
-        ev.file.open("rb"),
-        content_type=ev.content_type,
-        filename=ev.original_name,
-        as_attachment=request.GET.get("download") == "1",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return serve_evidence(request, ev)
 
 
 # --- Announcements ---------------------------------------------------------------------------------------

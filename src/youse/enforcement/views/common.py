@@ -1,16 +1,14 @@
 """What every enforcement page shares: who may open it, paging, how service refusals reach the page."""
 
 from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from youse.core import scopes
+from youse.core import pages, scopes
 from youse.enforcement.rules import RUNNING_ORDERS, CaseStatus
 
 PAGE_SIZE = 50
@@ -20,27 +18,15 @@ FINISHED = (CaseStatus.CLOSING, CaseStatus.CLOSED)
 
 def viewer(capability: str = "enforcement.view") -> Callable:
     """Signed in (else the login page), and a role holding `capability` (else 403)."""
-
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            scopes.require(request.user, capability)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
+    return pages.requires(capability)
 
 
 def page_of(request: HttpRequest, qs) -> Page:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return pages.page_of(request, qs, PAGE_SIZE)
 
 
 def messages_of(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for ms in exc.message_dict.values() for m in ms]
-    return list(exc.messages)
+    return pages.messages_of(exc)
 
 
 def overdue_q(today, prefix: str = "") -> Q:

@@ -1,31 +1,19 @@
 """What every supervision page shares: who may open it and the module's tab context."""
 
 from collections.abc import Callable
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from youse.core import scopes
+from youse.core import pages, scopes
 from youse.supervision.models import STATUS_LABELS
 from youse.supervision.rules import COLOURS, Status
 
 
 def viewer(capability: str = "supervision.view") -> Callable:
     """Signed in (else the login page), and a role holding `capability` (else 403)."""
-
-    def decorate(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            scopes.require(request.user, capability)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
+    return pages.requires(capability)
 
 
 def badge(status: Status | None) -> dict:

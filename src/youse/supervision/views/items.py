@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from youse.core import audit, scopes
+from youse.core.pages import serve_evidence
 from youse.supervision import services
 from youse.supervision.forms import ProgressForm, RemarkForm, SubTaskForm, add_service_errors
 from youse.supervision.measures import Measures
@@ -103,13 +104,4 @@ def subtask_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence is served only through this view, to those who may see its item: MEDIA is not public."""
     ev = scopes.get_visible_or_404(request.user, ProgressEvidence, pk=pk)
-    response = FileResponse(
-        ev.file.open("rb"),
-        content_type=ev.content_type,
-        filename=ev.original_name,
-        as_attachment=request.GET.get("download") == "1",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, max-age=0"
-    return response
+    return serve_evidence(request, ev)
