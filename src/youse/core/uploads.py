@@ -3,9 +3,12 @@
 Accepted: JPEG, PNG and PDF, recognised by their first bytes. Returns the accepted files as
 (name, content, content type, extension) or raises ValidationError naming each refused file."""
 
+import hashlib
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 KINDS = {
@@ -15,6 +18,11 @@ KINDS = {
 }
 
 Accepted = tuple[str, bytes, str, str]
+
+
+def max_bytes() -> int:
+    """The largest evidence file accepted (setting YOUSE_EVIDENCE_MAX_BYTES, read when used)."""
+    return int(getattr(settings, "YOUSE_EVIDENCE_MAX_BYTES", 10 << 20))
 
 
 def kind_of(head: bytes) -> tuple[str, str] | None:
@@ -48,3 +56,20 @@ def check_files(files: Iterable, limit: int, field: str = "files") -> list[Accep
     if errors:
         raise ValidationError({field: errors})
     return accepted
+
+
+def store(model, accepted: list[Accepted], **fields) -> list:
+    """Save accepted files as rows of an evidence `model` (fields `file`, `original_name`, `content_type`,
+    `size`, `sha256`, and `extension` where it has one), each stored under its content hash so that an
+    uploaded name never reaches the file system. `fields` link the rows (exit line, case, report...)."""
+    has_extension = any(f.name == "extension" for f in model._meta.fields)
+    saved = []
+    for name, content, ctype, ext in accepted:
+        digest = hashlib.sha256(content).hexdigest()
+        row = model(original_name=name, content_type=ctype, size=len(content), sha256=digest, **fields)
+        if has_extension:
+            row.extension = ext
+        row.file.save(f"{digest}{ext}", ContentFile(content), save=False)
+        row.save()
+        saved.append(row)
+    return saved

@@ -3,13 +3,11 @@ reports with evidence, the department's comments and major problems, and the tic
 function checks the actor, runs in one transaction and writes its audit event there."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -337,22 +335,14 @@ def report_progress(actor, item: SubTask | Milestone, data: dict, files: Iterabl
         errors["reported_on"] = [_("A report is not dated in the future.")]
     if errors:
         raise ValidationError(errors)
-    accepted = uploads.check_files(
-        list(files or []), int(getattr(settings, "YOUSE_EVIDENCE_MAX_BYTES", 10 << 20)), "files"
-    )
+    accepted = uploads.check_files(list(files or []), uploads.max_bytes(), "files")
     link = {"subtask": item} if isinstance(item, SubTask) else {"milestone": item}
     with transaction.atomic():
         obj = type(item).objects.select_for_update().get(pk=item.pk)
         report = ProgressReport.objects.create(
             reported_on=reported_on, percent=percent, text=text, author=_user(actor), **link
         )
-        for name, content, ctype, ext in accepted:
-            digest = hashlib.sha256(content).hexdigest()
-            ev = ProgressEvidence(
-                report=report, original_name=name, content_type=ctype, size=len(content), sha256=digest
-            )
-            ev.file.save(f"{digest}{ext}", ContentFile(content), save=False)
-            ev.save()
+        uploads.store(ProgressEvidence, accepted, report=report)
         before = {"percent": obj.percent, "done_on": audit._plain(obj.done_on)}
         if obj.last_report_on is None or reported_on >= obj.last_report_on:
             obj.percent, obj.last_report_on = percent, reported_on

@@ -1,12 +1,9 @@
 """Dismantling of exit lines: confirmation with evidence by the city, and the overdue mark."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -30,7 +27,7 @@ from youse.registry.rules import UnitStatus
 def evidence_max_bytes() -> int:
     """The largest evidence file accepted (setting YOUSE_EVIDENCE_MAX_BYTES, read when used). Files are
     judged by content, not by the name the uploader gave them (core/uploads.py)."""
-    return int(getattr(settings, "YOUSE_EVIDENCE_MAX_BYTES", 10 << 20))
+    return uploads.max_bytes()
 
 
 def _line_city(line: ExitLine) -> int | None:
@@ -76,19 +73,12 @@ def confirm_dismantling(actor, line: ExitLine, *, dismantled_on: dt.date, files:
                     ]
                 }
             )
-        for name, content, ctype, ext in accepted:
-            digest = hashlib.sha256(content).hexdigest()
-            ev = DismantlingEvidence(
-                exit_line=obj,
-                original_name=name[:200],
-                content_type=ctype,
-                extension=ext,
-                size=len(content),
-                sha256=digest,
-                uploaded_by=actor if getattr(actor, "pk", None) else None,
-            )
-            ev.file.save(f"{digest}{ext}", ContentFile(content), save=False)
-            ev.save()
+        uploads.store(
+            DismantlingEvidence,
+            accepted,
+            exit_line=obj,
+            uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
         obj.dismantled_on, obj.dismantling_note, obj.overdue_since = dismantled_on, note.strip(), None
         obj.dismantling_confirmed_by = actor if getattr(actor, "pk", None) else None
         obj.save()

@@ -1,12 +1,9 @@
 """Shared by the enforcement service modules: dates, audit events, numbering, evidence, case status."""
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,28 +54,11 @@ def dimensions(values: Iterable[str] | None, field: str = "dimensions") -> list[
 
 def checked_files(files: Iterable, field: str = "files") -> list[uploads.Accepted]:
     """Validate uploads before any write, so a refused file leaves nothing half-done."""
-    return uploads.check_files(list(files or []), int(getattr(settings, "YOUSE_EVIDENCE_MAX_BYTES", 10 << 20)), field)
+    return uploads.check_files(list(files or []), uploads.max_bytes(), field)
 
 
 def attach(actor, case: Case, purpose: str, accepted: list[uploads.Accepted], **links) -> list[Evidence]:
-    saved = []
-    for name, content, ctype, ext in accepted:
-        digest = hashlib.sha256(content).hexdigest()
-        ev = Evidence(
-            case=case,
-            purpose=purpose,
-            original_name=name,
-            content_type=ctype,
-            extension=ext,
-            size=len(content),
-            sha256=digest,
-            uploaded_by=user_or_none(actor),
-            **links,
-        )
-        ev.file.save(f"{digest}{ext}", ContentFile(content), save=False)
-        ev.save()
-        saved.append(ev)
-    return saved
+    return uploads.store(Evidence, accepted, case=case, purpose=purpose, uploaded_by=user_or_none(actor), **links)
 
 
 def set_case_status(actor, case: Case, status: rules.CaseStatus, reason: str = "") -> None:
