@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "youse.enforcement",
     "youse.pricing",
     "youse.supervision",
+    "youse.cooperation",
+    "youse.support",
+    "youse.credit",
+    "youse.portal",
     "youse.demo",
 ]
 

@@ -193,4 +193,13 @@ def build_api() -> NinjaAPI:
     from youse.enforcement.api import router as enforcement_router
 
     api.add_router("/enforcement/", enforcement_router)
+    from youse.cooperation.api import router as cooperation_router
+    from youse.credit.api import router as credit_router
+    from youse.portal.api import router as portal_router
+    from youse.support.api import router as support_router
+
+    api.add_router("/cooperation/", cooperation_router)
+    api.add_router("/support/", support_router)
+    api.add_router("/credit/", credit_router)
+    api.add_router("/public/", portal_router)
     return api

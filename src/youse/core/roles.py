@@ -72,6 +72,26 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "supervision.progress": frozenset({D, U, C}),
     "supervision.review": frozenset({D}),
     "supervision.report": frozenset({D}),
+    # The monthly capacity monitoring and early-warning bulletin (portal, clause 三(八)): the department
+    # reviews the draft, writes its commentary and publishes; provincial units and cities read drafts.
+    "bulletin.view": frozenset({D, U, C}),
+    "bulletin.manage": frozenset({D}),
+    # International capacity cooperation (cooperation, clause 二(六)): an enterprise (or its city) reports
+    # its overseas projects; the department files and reviews them.
+    "cooperation.view": frozenset({D, U, C, E}),
+    "cooperation.report": frozenset({D, C, E}),
+    "cooperation.review": frozenset({D}),
+    # Support funds and reserves (support, clauses 三(四) 三(六)): the department opens fund calls, decides
+    # and disburses; an enterprise applies, its city recommends; holders record their reserves.
+    "support.view": frozenset({D, U, C, E}),
+    "support.apply": frozenset({D, C, E}),
+    "support.recommend": frozenset({D, C}),
+    "support.manage": frozenset({D}),
+    "support.reserves": frozenset({D, E}),
+    # The credit support list (credit, clause 三(五)): derived by rules the department keeps as data;
+    # the department publishes it; everyone in scope reads the reasons.
+    "credit.view": frozenset({D, U, C, E}),
+    "credit.manage": frozenset({D}),
     "reference.view": frozenset({D, U, C, E}),
 }
 

@@ -1,0 +1,6 @@
+"""Pages of the cooperation app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "cooperation"
+urlpatterns: list = []

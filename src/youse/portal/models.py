@@ -1,0 +1,3 @@
+"""Models of the portal app: the monthly bulletin (三(八))."""
+
+from django.db import models  # noqa: F401

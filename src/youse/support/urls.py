@@ -1,0 +1,6 @@
+"""Pages of the support app."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "support"
+urlpatterns: list = []
