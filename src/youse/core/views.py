@@ -46,10 +46,12 @@ def _reference_context() -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's overview of the registry in scope; a public landing page for everyone else."""
+    """The signed-in user's overview of the registry in scope; the public portal for everyone else."""
     user = request.user
     if not (user.is_authenticated and scopes.can(user, "registry.view")):
-        return render(request, "core/landing.html", _reference_context())
+        from youse.portal.views import home as portal_home
+
+        return portal_home(request)
     board = dashboard.build(user)
     context = {"board": board, "target_cards": _target_cards(user)}
     if board.scoped_to_enterprise is not None:

@@ -1,0 +1,109 @@
+"""What the portal reads of the monthly bulletins and the credit support lists: published rows only.
+
+A bulletin's figures are public once a service function published the bulletin (principle 7): the
+portal's headline indicators, trend and open data come from the published bulletins' frozen data, never
+from the live engine, so the public never sees a figure the department has not released."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from youse.portal.models import Bulletin
+from youse.stats import rules
+
+
+def current_bulletins() -> list[Bulletin]:
+    """Per month, the newest published version (a correction replaces the version it corrects), newest
+    month first."""
+    return list(Bulletin.objects.current_published())
+
+
+def latest_bulletin() -> Bulletin | None:
+    return Bulletin.objects.current_published().first()
+
+
+def bulletin_summary(b: Bulletin) -> str:
+    """One line for lists and the feed: the headline figures of the month."""
+    parts = []
+    for h in (b.data or {}).get("headline", [])[:4]:
+        if h.get("value") is None:
+            continue
+        parts.append(f"{h.get('label', h.get('code'))} {h['value']}{h.get('unit', '')}")
+    return " · ".join(parts)
+
+
+def _decimal(text) -> Decimal | None:
+    try:
+        return None if text is None else Decimal(str(text))
+    except InvalidOperation:
+        return None
+
+
+SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "rank_lte": "≤"}
+STATUS = {
+    rules.MET: (gettext_lazy("met"), "success"),
+    rules.ON_TRACK: (gettext_lazy("on track"), "success"),
+    rules.OFF_TRACK: (gettext_lazy("off track"), "danger"),
+    rules.MISSED: (gettext_lazy("missed"), "danger"),
+    rules.UNKNOWN: (gettext_lazy("no data"), "secondary"),
+}
+
+
+def headline(b: Bulletin | None) -> list[dict]:
+    """The latest bulletin's headline indicators with their targets, ready for cards."""
+    if b is None:
+        return []
+    cards = []
+    for h in b.data.get("headline", []):
+        value, target = _decimal(h.get("value")), _decimal(h.get("target"))
+        label, colour = STATUS.get(h.get("status") or rules.UNKNOWN, STATUS[rules.UNKNOWN])
+        cards.append(
+            {
+                **h,
+                "value_num": value,
+                "target_num": target,
+                "sign": SIGNS.get(h.get("comparator") or "", h.get("comparator") or ""),
+                "status_label": label,
+                "status_colour": colour,
+            }
+        )
+    return cards
+
+
+def by_city(b: Bulletin | None, code: str, period_kind: str = "ytd") -> list[dict]:
+    """One indicator for every city in a bulletin (the year to date by default), largest first."""
+    if b is None:
+        return []
+    rows = [
+        {**r, "value_num": _decimal(r.get("value"))}
+        for r in b.data.get("indicators", [])
+        if r.get("indicator") == code
+        and str(r.get("scope", "")).startswith("city:")
+        and str(r.get("period", "")).endswith("-ytd") == (period_kind == "ytd")
+    ]
+    return sorted(rows, key=lambda r: (r["value_num"] is None, -(r["value_num"] or 0)))
+
+
+def credit_items() -> list:
+    """Published credit support lists as portal items (the credit app's published editions)."""
+    from youse.portal.listing import CREDIT_LIST, PublicItem
+
+    try:
+        from youse.credit.public import published_editions
+    except ImportError:  # the credit app publishes nothing until its public part exists
+        return []
+    items = []
+    for edition in published_editions():
+        items.append(
+            PublicItem(
+                kind=CREDIT_LIST,
+                title=edition.title,
+                url=edition.get_absolute_url(),
+                published=edition.published_at.date(),
+                summary=_("%(n)s enterprises") % {"n": edition.included_count},
+                updated=edition.published_at,
+                uid=f"credit-{edition.pk}",
+            )
+        )
+    return items
