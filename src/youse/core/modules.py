@@ -42,7 +42,9 @@ MODULES: tuple[Module, ...] = (
         "supervision:board",
         frozenset({Role.DEPARTMENT, Role.PROVINCIAL_UNIT, Role.CITY}),
     ),
-    Module("cooperation", _("International cooperation"), "二(六)", "globe-asia-australia", None, _SIGNED_IN),
+    Module(
+        "cooperation", _("International cooperation"), "二(六)", "globe-asia-australia", "cooperation:list", _SIGNED_IN
+    ),
     Module("support", _("Support funds & reserves"), "三(四) 三(六)", "piggy-bank", None, _SIGNED_IN),
     Module("credit", _("Credit support list"), "三(五)", "bank", None, _SIGNED_IN),
     Module(
@@ -50,7 +52,7 @@ MODULES: tuple[Module, ...] = (
         _("Monthly bulletin"),
         "三(八)",
         "journal-text",
-        None,
+        "bulletins:list",
         frozenset({Role.DEPARTMENT, Role.PROVINCIAL_UNIT, Role.CITY}),
     ),
     Module("portal", _("Public portal"), "三(八)", "megaphone", None, _SIGNED_IN),
