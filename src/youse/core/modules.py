@@ -46,7 +46,7 @@ MODULES: tuple[Module, ...] = (
         "cooperation", _("International cooperation"), "二(六)", "globe-asia-australia", "cooperation:list", _SIGNED_IN
     ),
     Module("support", _("Support funds & reserves"), "三(四) 三(六)", "piggy-bank", None, _SIGNED_IN),
-    Module("credit", _("Credit support list"), "三(五)", "bank", None, _SIGNED_IN),
+    Module("credit", _("Credit support list"), "三(五)", "bank", "credit:editions", _SIGNED_IN),
     Module(
         "bulletin",
         _("Monthly bulletin"),
