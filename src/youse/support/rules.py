@@ -128,7 +128,8 @@ def disbursement_problem(approved: Decimal | None, disbursed_so_far: Decimal, am
     if approved is None:
         return _("Nothing was approved: nothing can be paid.")
     if disbursed_so_far + amount > approved:
-        return _("%(s)s 万元 is paid already of the %(a)s 万元 approved: at most %(left)s 万元 more, not %(n)s 万元.") % {
+        message = _("%(s)s 万元 of the %(a)s 万元 approved is paid already: at most %(left)s 万元 more, not %(n)s.")
+        return message % {
             "s": disbursed_so_far,
             "a": approved,
             "left": approved - disbursed_so_far,

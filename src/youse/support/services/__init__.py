@@ -4,11 +4,11 @@ scope, changing the rows in one transaction and writing its audit event in that 
 from youse.support.services.funds import (
     accept,
     approve,
+    close_call,
     create_application,
     create_call,
     disburse,
     open_call,
-    close_call,
     recommend,
     record_repayment,
     reject,

@@ -90,8 +90,15 @@ def _call_step(actor, call: FundCall, target: CallState, name: str) -> FundCall:
             rules.check_transition(rules.CALL_TRANSITIONS, obj.state, target)
         except rules.TransitionError:
             raise ValidationError(
-                {"state": [_("A call that is %(s)s cannot become %(t)s.") % {"s": obj.get_state_display(),
-                 "t": dict(FundCall._meta.get_field("state").flatchoices)[target.value]}]}  # fmt: skip
+                {
+                    "state": [
+                        _("A call that is %(s)s cannot become %(t)s.")
+                        % {
+                            "s": obj.get_state_display(),
+                            "t": dict(FundCall._meta.get_field("state").flatchoices)[target.value],
+                        }
+                    ]
+                }  # fmt: skip
             ) from None
         if target == CallState.OPEN and obj.closes_on < today():
             raise ValidationError({"state": [_("The window closed on %(d)s.") % {"d": obj.closes_on}]})
@@ -133,9 +140,7 @@ def _fields(call: FundCall, data: dict) -> dict:
         label = CATEGORY_LABELS.get(category, category)
         raise ValidationError({"category": [_("The call does not fund %(c)s.") % {"c": label}]})
     if requested > investment:
-        raise ValidationError(
-            {"requested": [_("The amount requested cannot exceed the project's total investment.")]}
-        )
+        raise ValidationError({"requested": [_("The amount requested cannot exceed the project's total investment.")]})
     return {"category": category, "project_name": name, "content": content, "total_investment": investment,
             "requested": requested}  # fmt: skip
 
@@ -200,8 +205,12 @@ def _step(actor, app: Application, capability: str, target: AppState):
         rules.check_transition(rules.APP_TRANSITIONS, obj.state, target)
     except rules.TransitionError:
         raise ValidationError(
-            {"state": [_("An application that is %(s)s cannot become %(t)s.") % {
-                "s": obj.state_label, "t": dict(APP_STATES)[target.value]}]}  # fmt: skip
+            {
+                "state": [
+                    _("An application that is %(s)s cannot become %(t)s.")
+                    % {"s": obj.state_label, "t": dict(APP_STATES)[target.value]}
+                ]
+            }  # fmt: skip
         ) from None
     return obj, obj.state
 

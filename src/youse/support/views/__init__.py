@@ -1,0 +1,1 @@
+"""Pages of the support app: fund calls and applications (`funds`), reserves and holdings (`reserves`)."""
