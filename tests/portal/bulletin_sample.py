@@ -2,6 +2,9 @@
 bulletin's tests: rendering, services and pages do not depend on the figures' computation."""
 
 import copy
+import datetime as dt
+
+import pytest
 
 SECTION_TITLES = {
     "production": "一、生产与产能",
@@ -168,3 +171,45 @@ def sample(month: str = "2020-06") -> dict:
     data["month"] = month
     data["title"] = f"陕西省有色金属行业产能监测预警月报（{year}年第{int(number)}期）"
     return data
+
+
+@pytest.fixture
+def sample_content(monkeypatch):
+    """Drafts get the fixed sample document instead of the computed figures."""
+    from youse.portal.bulletin import services
+
+    calls: list = []
+
+    def build(month):
+        calls.append(month)
+        return sample(month.strftime("%Y-%m"))
+
+    monkeypatch.setattr(services, "build_content", build)
+    return calls
+
+
+FIGURES = {
+    "value_added": "10",
+    "revenue": "50",
+    "profit": "1",
+    "energy_tce": "5",
+    "electricity_kwh": "100",
+    "employees": 10,
+}
+
+
+def accept_reports(personas, month: dt.date, which: tuple[str, ...] = ("a", "b")) -> None:
+    """File the month's reports of enterprises A and/or B as accepted figures (the department's door)."""
+    from youse.stats import services
+
+    inputs = [
+        services.ReportInput(
+            getattr(personas, f"enterprise_{w}").pk,
+            month,
+            dict(FIGURES),
+            [{"unit": getattr(personas, f"unit_{w}").pk, "output_t": "100", "output_value": "60"}],
+        )
+        for w in which
+    ]
+    result = services.file_reports(personas.department, inputs, status="accepted")
+    assert not result.problems, [str(p) for _i, p in result.problems]
