@@ -246,28 +246,10 @@ def bulletin_tables() -> dict[str, Dataset]:
     return found
 
 
-def credit_list() -> Dataset | None:
-    from youse.portal.published import credit_dataset_rows
-
-    found = credit_dataset_rows()
-    if found is None:
-        return None
-    columns, rows, as_of = found
-    return Dataset(
-        "credit-list",
-        _("Backbone enterprises eligible for credit support"),
-        _("The enterprises on the published credit support lists (clause 三(五))."),
-        columns,
-        rows,
-        as_of,
-    )
-
-
 FIXED: dict[str, Callable[[], Dataset | None]] = {
     "indicators": indicators,
     "capacity-ledger": capacity_ledger,
     "closures": closures,
-    "credit-list": credit_list,
 }
 
 
