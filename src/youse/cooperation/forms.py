@@ -64,9 +64,16 @@ class FilterForm(BootstrapForm):
             del self.fields["city"]
 
     def params(self) -> dict:
-        if not self.is_bound or not self.is_valid():
+        """The valid filters (an invalid one is left out and reported by `problems`)."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+    def problems(self) -> list[str]:
+        if not self.is_bound or self.is_valid():
+            return []
+        return [f"{self.fields[k].label}: {m}" for k, ms in self.errors.items() if k in self.fields for m in ms]
 
 
 class ProjectForm(BootstrapForm):

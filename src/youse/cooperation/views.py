@@ -38,6 +38,8 @@ def _filtered(request: HttpRequest):
     user = request.user
     filters = FilterForm(request.GET or None, user=user)
     qs = queries.projects_of(user)
+    for problem in filters.problems():
+        messages.error(request, problem)
     try:
         qs = queries.filter_projects(qs, filters.params())
     except ValidationError as exc:
