@@ -180,12 +180,11 @@ def create_application(actor, call: FundCall, enterprise: Enterprise, data: dict
 
 def update_application(actor, app: Application, data: dict, outcomes: list[dict]) -> Application:
     scopes.require(actor, "support.apply", app)
+    _editable(app)
     fields, rows = collect(lambda: _fields(app.call, data), lambda: _outcomes(outcomes))
     with transaction.atomic():
         obj = Application.objects.select_for_update().get(pk=app.pk)
-        if obj.state not in rules.EDITABLE:
-            raise ValidationError({"state": [_("An application that is %(s)s cannot be changed.") % {
-                "s": obj.state_label}]})  # fmt: skip
+        _editable(obj)
         before = {k: str(getattr(obj, k)) for k in fields}
         for key, value in fields.items():
             setattr(obj, key, value)
@@ -197,9 +196,16 @@ def update_application(actor, app: Application, data: dict, outcomes: list[dict]
     return app
 
 
+def _editable(app: Application) -> None:
+    if app.state not in rules.EDITABLE:
+        raise ValidationError(
+            {"state": [_("An application that is %(s)s cannot be changed.") % {"s": app.state_label}]}
+        )
+
+
 def _step(actor, app: Application, capability: str, target: AppState):
-    """Lock the row, check the capability and the transition; the caller changes fields and saves."""
-    scopes.require(actor, capability, app)
+    """Lock the row and check the transition; the caller has checked the capability (outside the
+    transaction, so that a refusal's audit event stays) and changes fields and saves."""
     obj = Application.objects.select_for_update().select_related("call").get(pk=app.pk)
     try:
         rules.check_transition(rules.APP_TRANSITIONS, obj.state, target)
@@ -218,6 +224,7 @@ def _step(actor, app: Application, capability: str, target: AppState):
 def submit(actor, app: Application, on: dt.date | None = None) -> Application:
     """The enterprise submits within the call's window; the application goes to its city."""
     on = on or today()
+    scopes.require(actor, "support.apply", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.apply", AppState.SUBMITTED)
         call = obj.call
@@ -233,6 +240,7 @@ def submit(actor, app: Application, on: dt.date | None = None) -> Application:
 
 def recommend(actor, app: Application, opinion: str = "", on: dt.date | None = None) -> Application:
     """The city recommends the project to the department, with its opinion."""
+    scopes.require(actor, "support.recommend", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.recommend", AppState.RECOMMENDED)
         obj.state, obj.city_opinion, obj.recommended_on = AppState.RECOMMENDED.value, opinion.strip(), on or today()
@@ -246,6 +254,7 @@ def return_application(actor, app: Application, reason: str) -> Application:
     """The city sends the application back to the enterprise, saying why."""
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the application is returned.")]})
+    scopes.require(actor, "support.recommend", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.recommend", AppState.RETURNED)
         obj.state, obj.city_opinion = AppState.RETURNED.value, reason.strip()
@@ -274,6 +283,7 @@ def approve(actor, app: Application, amount, document: str = "", reason: str = "
     on = date(on, "decided_on", required=False) or today()
     if on > today():
         raise ValidationError({"decided_on": [_("A decision cannot be dated in the future.")]})
+    scopes.require(actor, "support.manage", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.manage", AppState.APPROVED)
         problem = rules.amount_problem(amount, obj.requested)
@@ -298,6 +308,7 @@ def approve(actor, app: Application, amount, document: str = "", reason: str = "
 def reject(actor, app: Application, reason: str, on=None) -> Application:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the application is rejected.")]})
+    scopes.require(actor, "support.manage", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.manage", AppState.REJECTED)
         obj.state, obj.decision_reason, obj.decided_on = AppState.REJECTED.value, reason.strip(), on or today()
@@ -366,6 +377,7 @@ def accept(
     if errors:
         raise ValidationError(errors)
     target = AppState.ACCEPTED if passed else AppState.FAILED
+    scopes.require(actor, "support.manage", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.manage", target)
         if obj.decided_on and accepted_on < obj.decided_on:
