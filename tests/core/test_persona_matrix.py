@@ -33,6 +33,9 @@ PUBLISH_POST = row(405, 403, 403, 403, 403, 302)
 # Supervision: no enterprise; a city sees its own city's items only.
 SUPERVISION = row(200, 200, 200, 403, 403, 302)
 SUPERVISION_B = row(200, 200, 404, 403, 403, 302)
+# The monthly bulletin's department pages: the department, provincial units and cities; no enterprise.
+BULLETIN_STAFF = row(200, 200, 200, 403, 403, 302)
+NOWHERE = row(404, 404, 404, 404, 404, 404)
 
 # url name -> (kind of object for the pk, {target: expected}) ; kind None: no arguments.
 PAGES: dict[str, tuple[str | None, dict]] = {
@@ -172,6 +175,31 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "pricing:calculator": (None, {None: row(200, 200, 200, 403, 403, 302)}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
+    # The monthly bulletin: the department drafts and publishes; provincial units and cities read drafts;
+    # enterprises have no bulletin pages of their own. Object "a" is the published bulletin of 2020-06,
+    # "b" a draft of 2020-07: the public pages show the first to everyone and the second to no one.
+    "bulletins:list": (None, {None: BULLETIN_STAFF}),
+    "bulletins:draft": (None, {None: PUBLISH_POST}),
+    "bulletins:review": ("bulletin", {"a": BULLETIN_STAFF, "b": BULLETIN_STAFF}),
+    "bulletins:commentary": ("bulletin", {"b": PUBLISH_POST}),
+    "bulletins:refresh": ("bulletin", {"b": PUBLISH_POST}),
+    "bulletins:publish": ("bulletin", {"b": PUBLISH_POST}),
+    "bulletins:correct": ("bulletin", {"a": PUBLISH_POST}),
+    "bulletins:discard": ("bulletin", {"b": PUBLISH_POST}),
+    "bulletins:pdf": ("bulletin", {"b": BULLETIN_STAFF}),
+    "bulletins:docx": ("bulletin", {"b": BULLETIN_STAFF}),
+    # The portal: the same to everyone, signed in or not.
+    "portal:home": (None, {None: OPEN}),
+    "portal:announcements": (None, {None: OPEN}),
+    "portal:feed": (None, {None: OPEN}),
+    "portal:open-data": (None, {None: OPEN}),
+    "portal:dictionary": (None, {None: OPEN}),
+    "portal:download": ("dataset", {"a": OPEN}),
+    "portal:bulletins": (None, {None: OPEN}),
+    "portal:bulletin": ("bulletin", {"a": OPEN, "b": NOWHERE}),
+    "portal:bulletin-version": ("bulletin", {"a": OPEN, "b": NOWHERE}),
+    "portal:bulletin-pdf": ("bulletin", {"a": OPEN, "b": NOWHERE}),
+    "portal:bulletin-docx": ("bulletin", {"a": OPEN, "b": NOWHERE}),
 }
 
 # Not pages of the platform's own: Django's admin (staff only, tested in test_admin), the API (its own
@@ -214,7 +242,9 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, settings, tmp_path
     settings.MEDIA_ROOT = tmp_path  # dismantling evidence is stored as a file
     kind = PAGES[name][0]
     args = []
-    if kind is not None:
+    if kind == "dataset":
+        args = ["indicators", "csv"]
+    elif kind is not None:
         obj = {
             ("enterprise", "a"): personas.enterprise_a,
             ("enterprise", "b"): personas.enterprise_b,
@@ -227,10 +257,10 @@ def test_it_answers_each_persona_as_the_matrix_says(personas, settings, tmp_path
         args = [obj.pk, action] if action and name.endswith("-action") else [obj.pk]
         if kind == "public_scheme":
             args = [obj.code]
-        args = ENFORCEMENT_ARGS.get(name, lambda o, a: a)(obj, args)
+        args = ENFORCEMENT_ARGS.get(name, BULLETIN_ARGS.get(name, lambda o, a: a))(obj, args)
     response = personas.client(persona).get(reverse(name, args=args))
     assert response.status_code == status, f"{name} {target} as {persona}"
-    public = name.startswith(("capacity_public:", "enforcement_public:"))
+    public = name.startswith(("capacity_public:", "enforcement_public:", "portal:"))
     if status == 302 and persona == "anonymous" and name != "login" and not public:
         assert response["Location"].startswith(reverse("login"))
 
@@ -252,6 +282,8 @@ def _stats_object(personas, kind: str, target: str):
         return _supervision_object(personas, kind, target)
     if kind in ("surcharge_list", "assessment"):
         return _pricing_object(personas, kind, target)
+    if kind == "bulletin":
+        return _bulletin_object(target)
     if kind == "public_scheme":
         # A's scheme is in public notice (with an objection); B's is a draft, which no public page shows.
         if target == "a":
@@ -538,3 +570,33 @@ def _pricing_object(personas, kind: str, target: str):
     if kind == "surcharge_list":
         return lst
     return lst.assessments.get(enterprise={"a": personas.enterprise_a, "b": personas.enterprise_b}[target])
+
+
+# --- The monthly bulletin ---------------------------------------------------------------------------
+
+BULLETIN_ARGS = {
+    "portal:bulletin": lambda obj, args: [obj.month_key],
+    "portal:bulletin-version": lambda obj, args: [obj.month_key, obj.version],
+    "portal:bulletin-pdf": lambda obj, args: [obj.month_key, obj.version],
+    "portal:bulletin-docx": lambda obj, args: [obj.month_key, obj.version],
+}
+
+
+def _bulletin_object(target: str):
+    """A published bulletin of 2020-06 (a) or a draft of 2020-07 (b), with the fixed sample document."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.portal.bulletin_sample import sample
+    from youse.portal.models import Bulletin
+
+    month = dt.date(2020, 6 if target == "a" else 7, 1)
+    published = {"status": "published", "published_at": timezone.now()} if target == "a" else {}
+    return Bulletin.objects.create(
+        month=month,
+        data=sample(month.strftime("%Y-%m")),
+        commentary={"overview": "综述"},
+        drafted_at=timezone.now(),
+        **published,
+    )
