@@ -57,7 +57,7 @@ def headline(figures: Figures) -> list[dict]:
             {
                 "code": v.code,
                 "label": str(v.label),
-                "value": f.num(v.value),
+                "value": f.engine(v.value),
                 "unit": v.unit,
                 "period": str(v.period),
                 "target": f.plain(v.target_value),

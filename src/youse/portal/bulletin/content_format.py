@@ -34,6 +34,11 @@ def num(value: Decimal | int | str | None, exp: Decimal | None = None) -> str | 
     return format(d, "f")
 
 
+def engine(value: Decimal | None) -> str | None:
+    """An indicator's value exactly as the engine's as_json() writes it (its rounding, even "-0.0")."""
+    return None if value is None else str(value)
+
+
 def tonnes(value: Decimal | int | None) -> str | None:
     """Whole tonnes."""
     return num(value, TONNE)

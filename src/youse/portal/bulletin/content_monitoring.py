@@ -47,29 +47,25 @@ def monitoring_section(figures: Figures) -> dict:
     until = min(hi, max(lo, timezone.now()))
     points = {
         p["id"]: p
-        for p in MonitoringPoint.objects.filter(created_at__lt=hi)
-        .order_by()
-        .values("id", "plant_id", "plant__division__prefecture_id")
+        for p in MonitoringPoint.objects.order_by().values(
+            "id", "plant_id", "plant__division__prefecture_id", "created_at"
+        )
     }
     units = ProductionUnit.objects.filter(plant_id__in={p["plant_id"] for p in points.values()}).order_by()
     metal_of = plant_metals(list(units.values_list("plant_id", "metal_id", "stage__code", "design_capacity")))
     cells: dict[tuple[str, object], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
 
     def keys(point_id: int) -> list[tuple[str, object]]:
-        p = points.get(point_id)
-        if p is None:
-            return []
-        return [
-            ("province", None),
-            ("city", p["plant__division__prefecture_id"]),
-            ("metal", metal_of.get(p["plant_id"])),
-        ]
+        p = points[point_id]
+        city, metal = p["plant__division__prefecture_id"], metal_of.get(p["plant_id"])
+        return [("province", None), ("city", city), ("metal", metal)]
 
-    for pk in points:
-        for key in keys(pk):
-            cells[key]["points"] += 1
+    # A point counts from its registration, or from its first alarm where the logger's history reached
+    # back further than that.
+    counted = {pk for pk, p in points.items() if p["created_at"] < hi}
     alarms = Alarm.objects.filter(started_at__lt=hi).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=lo))
     for point_id, kind, started, ended in alarms.order_by().values_list("point_id", "kind", "started_at", "ended_at"):
+        counted.add(point_id)
         started_here = lo <= started < hi
         for key in keys(point_id):
             if kind == AlarmKind.EXCEEDANCE:
@@ -78,6 +74,9 @@ def monitoring_section(figures: Figures) -> dict:
                     cells[key]["exceedance_alarms"] += 1
             elif started_here:
                 cells[key]["quality_alarms"] += 1
+    for pk in counted:
+        for key in keys(pk):
+            cells[key]["points"] += 1
     repeated = RepeatedExceedance.objects.filter(last_at__gte=lo, last_at__lt=hi).order_by()
     for (point_id,) in repeated.values_list("point_id"):
         for key in keys(point_id):

@@ -99,7 +99,7 @@ def _production_table(kind: str, figures: Figures, cap: Capacity) -> tuple[dict,
             continue
 
         def ind(code, period, scope=scope):
-            return f.num(figures.get(code, period, scope).value)
+            return f.engine(figures.get(code, period, scope).value)
 
         rows.append(
             {
@@ -145,7 +145,7 @@ def production_section(figures: Figures, cap: Capacity) -> dict:
     m, y = book.total(None, figures.month), book.total(None, figures.ytd)
 
     def pv(code, period):
-        return f.num(figures.get(code, period, province).value)
+        return f.engine(figures.get(code, period, province).value)
 
     ranked = sorted((r for r in metals if r["output_t"] not in (None, "0")), key=lambda r: -Decimal(r["output_t"]))
     paragraphs = text.production(
@@ -183,9 +183,9 @@ def utilisation_section(figures: Figures, cap: Capacity) -> dict:
             {
                 "city_code": scope.code,
                 "city": str(scope.label),
-                "utilisation_pct": f.num(value.value),
-                "utilisation_year_before_pct": f.num(figures.get(code, figures.month.shifted(-1), scope).value),
-                "utilisation_ytd_pct": f.num(ytd.value),
+                "utilisation_pct": f.engine(value.value),
+                "utilisation_year_before_pct": f.engine(figures.get(code, figures.month.shifted(-1), scope).value),
+                "utilisation_ytd_pct": f.engine(ytd.value),
                 "al_liquid_t": f.tonnes(m.al_liquid_t),
                 "electrolysis_capacity_t": f.tonnes(electrolysis),
             }
@@ -206,9 +206,9 @@ def utilisation_section(figures: Figures, cap: Capacity) -> dict:
     blocks = [
         f.table("al_utilisation_by_city", _("Electrolytic aluminium capacity utilisation by city"), columns, rows, note)
     ]
-    series = [(str(province.label), [f.num(figures.get(code, p, province).value) for p in figures.trend])]
+    series = [(str(province.label), [f.engine(figures.get(code, p, province).value) for p in figures.trend])]
     for scope, _key in figures.scopes["city"]:
-        values = [f.num(figures.get(code, p, scope).value) for p in figures.trend]
+        values = [f.engine(figures.get(code, p, scope).value) for p in figures.trend]
         if any(v is not None for v in values):
             series.append((str(scope.label), values))
     blocks.append(
@@ -226,9 +226,9 @@ def utilisation_section(figures: Figures, cap: Capacity) -> dict:
     paragraphs = text.utilisation(
         f.month_text(figures.month),
         f.ytd_text(figures.month),
-        f.num(now.value),
-        f.num(ytd.value),
-        f.num(figures.get(code, figures.month.shifted(-1), province).value),
+        f.engine(now.value),
+        f.engine(ytd.value),
+        f.engine(figures.get(code, figures.month.shifted(-1), province).value),
         f.plain(now.target_value),
         now.comparator,
         ytd.check.status if ytd.check else None,
