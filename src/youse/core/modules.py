@@ -45,7 +45,7 @@ MODULES: tuple[Module, ...] = (
     Module(
         "cooperation", _("International cooperation"), "二(六)", "globe-asia-australia", "cooperation:list", _SIGNED_IN
     ),
-    Module("support", _("Support funds & reserves"), "三(四) 三(六)", "piggy-bank", None, _SIGNED_IN),
+    Module("support", _("Support funds & reserves"), "三(四) 三(六)", "piggy-bank", "support:applications", _SIGNED_IN),
     Module("credit", _("Credit support list"), "三(五)", "bank", "credit:editions", _SIGNED_IN),
     Module(
         "bulletin",
@@ -55,7 +55,7 @@ MODULES: tuple[Module, ...] = (
         "bulletins:list",
         frozenset({Role.DEPARTMENT, Role.PROVINCIAL_UNIT, Role.CITY}),
     ),
-    Module("portal", _("Public portal"), "三(八)", "megaphone", None, _SIGNED_IN),
+    Module("portal", _("Public portal"), "三(八)", "megaphone", "portal:home", _SIGNED_IN),
 )
 
 
