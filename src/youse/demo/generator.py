@@ -21,6 +21,7 @@ from django.utils import timezone
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
 from youse.demo import capacity as demo_capacity
+from youse.demo import cooperation as demo_cooperation
 from youse.demo import enforcement as demo_enforcement
 from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
@@ -202,6 +203,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         demo_pricing.build(department, by_key, today)
         # Supervision follows the policy's tasks and the cities' plans: it needs only the personas.
         demo_supervision.build({u.username: u for u in [department, *users]}, today)
+        # Overseas projects of the leader enterprises, registered by their personas, the city or the department.
+        demo_cooperation.build({u.username: u for u in [department, *users]}, by_key, today)
         counts = {
             "enterprises": Enterprise.objects.count(),
             "plants": Plant.objects.count(),
@@ -214,6 +217,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             **enforcement,
             **demo_pricing.counts(),
             **demo_supervision.counts(),
+            **demo_cooperation.counts(),
         }
         dataset = record_dataset(department, seed, scale, counts)
     return BuildResult(dataset, time.perf_counter() - started)
