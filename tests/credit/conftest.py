@@ -21,7 +21,6 @@ from youse.registry.rules import make_credit_code
 from youse.stats.models import MonthlyReport, ReportRevision
 
 AS_OF = dt.date(2020, 12, 31)
-_serial = itertools.count(100)
 
 
 def aware(day: dt.date) -> dt.datetime:
@@ -31,6 +30,7 @@ def aware(day: dt.date) -> dt.datetime:
 class Cast:
     def __init__(self, personas) -> None:
         self.p = personas
+        self.serial = itertools.count(100)
         self.department = personas.department
         div = personas.division
         self.div = div
@@ -84,7 +84,7 @@ class Cast:
     # --- builders -----------------------------------------------------------------------------------
 
     def enterprise(self, name, city, metal, *, status="active", inspect="pass", established=None, revenue=6000):
-        n = next(_serial)
+        n = next(self.serial)
         ent = registry_services.create_enterprise(
             self.department,
             {
@@ -115,7 +115,7 @@ class Cast:
 
     def case(self, ent: Enterprise) -> Case:
         return Case.objects.create(
-            code=f"TEST-{next(_serial)}", enterprise=ent, source="complaint",
+            code=f"TEST-{next(self.serial)}", enterprise=ent, source="complaint",
             city=ent.division.prefecture or ent.division, opened_at=aware(dt.date(2019, 1, 1)),
         )  # fmt: skip
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from youse.capacity.models import CapacityViolation
 from youse.credit import rules
 from youse.enforcement.models import Closure, Inspection, RectificationOrder
-from youse.monitoring.models import Alarm, AlarmKind
+from youse.monitoring.models import Alarm, AlarmKind, Limit
 from youse.registry.models import Enterprise, ProductionUnit
 from youse.stats.models import MonthlyReport
 
@@ -108,11 +108,13 @@ def gather(as_of: dt.date, criteria: list[rules.Rule]) -> tuple[list[Candidate],
     alarms: dict[int, list[rules.AlarmFact]] = defaultdict(list)
     months = rules.alarm_window_months(criteria)
     if months:
+        # Alarms carry the HJ 212 code; the reason names the pollutant as the limits call it.
+        names = dict(Limit.objects.values_list("factor", "pollutant"))
         start = _day_bounds(rules.months_before(as_of, months))
         for ent, started, factor in Alarm.objects.filter(
             kind=AlarmKind.EXCEEDANCE, started_at__gte=start, started_at__lt=end
         ).values_list("point__plant__enterprise_id", "started_at", "factor"):
-            alarms[ent].append(rules.AlarmFact(_local_date(started), factor))
+            alarms[ent].append(rules.AlarmFact(_local_date(started), names.get(factor, factor)))
 
     labels = dict(CapacityViolation.Kind.choices)
     violations: dict[int, list[rules.ViolationFact]] = defaultdict(list)

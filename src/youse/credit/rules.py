@@ -7,6 +7,7 @@ reason that names the facts ("Rectification order YL-2017-003 overdue since 2018
 exclusion can be explained to the enterprise and disputed. Nothing here reads the database."""
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -194,7 +195,8 @@ def no_exceedance(f: Facts, params: dict, as_of: dt.date) -> Outcome:
     hits = [a for a in f.alarms if since < a.started_on <= as_of]
     if not hits:
         return Outcome(True, _("No exceedance alarm since %(since)s") % {"since": since.isoformat()})
-    factors = ", ".join(sorted({a.factor for a in hits if a.factor})) or "—"
+    by_factor = Counter(a.factor for a in hits if a.factor)
+    factors = ", ".join(f"{f} ×{n}" for f, n in sorted(by_factor.items(), key=lambda kv: (-kv[1], kv[0]))) or "—"
     text = ngettext(
         "%(n)s exceedance alarm since %(since)s (%(factors)s)",
         "%(n)s exceedance alarms since %(since)s (%(factors)s)",

@@ -43,9 +43,8 @@ def editions(request: HttpRequest) -> HttpResponse:
     visible = queries.entries(user).filter(edition__in=rows)
     tallies = {
         r["edition"]: r
-        for r in visible.values("edition").annotate(
-            n_in=Count("pk", filter=Q(included=True)), n_out=Count("pk", filter=Q(included=False))
-        )
+        for r in visible.values("edition")
+        .annotate(n_in=Count("pk", filter=Q(included=True)), n_out=Count("pk", filter=Q(included=False)))
         .order_by()
     }
     for e in rows:
