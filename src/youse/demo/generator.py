@@ -21,6 +21,7 @@ from django.utils import timezone
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
 from youse.demo import capacity as demo_capacity
+from youse.demo import credit as demo_credit
 from youse.demo import cooperation as demo_cooperation
 from youse.demo import enforcement as demo_enforcement
 from youse.demo import monitoring as demo_monitoring
@@ -203,6 +204,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         demo_pricing.build(department, by_key, today)
         # Supervision follows the policy's tasks and the cities' plans: it needs only the personas.
         demo_supervision.build({u.username: u for u in [department, *users]}, today)
+        # The credit support list reads inspections, orders, closures, alarms, violations and the reports.
+        credit = demo_credit.build(department, today)
         # Overseas projects of the leader enterprises, registered by their personas, the city or the department.
         demo_cooperation.build({u.username: u for u in [department, *users]}, by_key, today)
         counts = {
@@ -217,6 +220,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             **enforcement,
             **demo_pricing.counts(),
             **demo_supervision.counts(),
+            **credit,
             **demo_cooperation.counts(),
         }
         dataset = record_dataset(department, seed, scale, counts)
