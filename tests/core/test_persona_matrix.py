@@ -173,6 +173,20 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "pricing:mine": (None, {None: row(302, 302, 302, 200, 200, 302)}),
     "pricing:trading": (None, {None: row(200, 200, 200, 403, 403, 302)}),
     "pricing:calculator": (None, {None: row(200, 200, 200, 403, 403, 302)}),
+    # International capacity cooperation: overseas projects of A (Yulin) and B (Baoji), filed (a project)
+    # or a draft (for its edit page). Everyone in scope reads; the department, a city and an enterprise
+    # register; the environment department reads only. The steps are POSTs.
+    "cooperation:list": (None, {None: SIGNED_IN}),
+    "cooperation:export": (None, {None: SIGNED_IN}),
+    "cooperation:create": (None, {None: row(200, 403, 200, 200, 200, 302)}),
+    "cooperation:detail": ("coop_project", {"a": VIEW_A, "b": VIEW_B}),
+    "cooperation:edit": ("coop_draft", {"a": CONTACT_A, "b": CONTACT_B}),
+    "cooperation:submit": ("coop_draft", {"a": POST_ONLY_A}),
+    "cooperation:file": ("coop_project", {"a": POST_ONLY_A}),
+    "cooperation:return": ("coop_project", {"a": POST_ONLY_A}),
+    "cooperation:progress": ("coop_project", {"a": POST_ONLY_A}),
+    "cooperation:review": ("coop_project", {"a": POST_ONLY_A}),
+    "cooperation:flag": ("coop_project", {"a": POST_ONLY_A}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
     # The monthly bulletin: the department drafts and publishes; provincial units and cities read drafts;
@@ -282,6 +296,8 @@ def _stats_object(personas, kind: str, target: str):
         return _supervision_object(personas, kind, target)
     if kind in ("surcharge_list", "assessment"):
         return _pricing_object(personas, kind, target)
+    if kind.startswith("coop_"):
+        return _cooperation_object(personas, kind, target)
     if kind == "bulletin":
         return _bulletin_object(target)
     if kind == "public_scheme":
@@ -600,3 +616,16 @@ def _bulletin_object(target: str):
         drafted_at=timezone.now(),
         **published,
     )
+
+
+def _cooperation_object(personas, kind: str, target: str):
+    from tests.cooperation.conftest import filed, project_data
+    from youse.cooperation import services
+
+    enterprise, user = {
+        "a": (personas.enterprise_a, personas.ent_a),
+        "b": (personas.enterprise_b, personas.ent_b),
+    }[target]
+    if kind == "coop_draft":
+        return services.create_project(user, enterprise, project_data())
+    return filed(personas, enterprise, user)
