@@ -14,6 +14,7 @@ urlpatterns = [
     path("public/capacity/", include("youse.capacity.urls_public")),
     path("enforcement/", include("youse.enforcement.urls")),
     path("public/enforcement/", include("youse.enforcement.urls_public")),
+    path("public/credit/", include("youse.credit.urls_public")),
     path("pricing/", include("youse.pricing.urls")),
     path("supervision/", include("youse.supervision.urls")),
     path("cooperation/", include("youse.cooperation.urls")),

@@ -11,6 +11,7 @@ from tests.capacity.conftest import Aluminium
 from tests.enforcement.conftest import Enforcement
 from tests.portal.bulletin_sample import sample
 from youse.capacity import services as capacity
+from youse.credit import services as credit
 from youse.enforcement import services as enforcement
 from youse.portal.models import Bulletin
 
@@ -70,6 +71,12 @@ class World:
         self.draft_announcement = enforcement.draft_announcement(dept, "survey_result", campaign=campaign)
         enforcement.edit_announcement(
             dept, self.draft_announcement, title=f"{UNPUBLISHED}公告", body=self.draft_announcement.body
+        )
+
+        self.credit_list = credit.derive_edition(dept, year=2025, as_of=dt.date(2025, 12, 31))
+        credit.publish_edition(dept, self.credit_list, document="陕工信发〔2026〕3号")
+        self.credit_draft = credit.derive_edition(
+            dept, year=2026, as_of=dt.date(2026, 6, 30), title=f"{UNPUBLISHED}信贷名单"
         )
 
         self.may = bulletin("2020-05")

@@ -333,13 +333,9 @@ def test_it_lists_the_capacity_changes_of_the_month(personas):
         p.department, p.unit_a, "exited", effective_on=dt.date(2020, 6, 20), document="拆除验收"
     )
     march = content.build(Period("month", 2020, 3))
-    (started,) = block(march, "unit_changes")["rows"]
-    assert (started["unit"], started["change_code"], started["capacity"], started["effective_on"]) == (
-        "钛合金板材线",
-        "commissioned",
-        "8000",
-        "2020-03-01",
-    )
+    (baoji,) = block(march, "unit_changes_by_city")["rows"]
+    assert (baoji["city_code"], baoji["commissioned_units"], baoji["commissioned_t"]) == ("610300", 1, "8000")
+    assert not any(b["key"] == "unit_changes" for b in section(march, "capacity_changes")["blocks"])  # no unit list
     (ti,) = block(march, "unit_changes_by_metal")["rows"]
     assert ti["metal_code"] == "Ti" and ti["commissioned_units"] == 1 and ti["commissioned_t"] == "8000"
     may_ = block(content.build(MAY20), "unit_changes_by_metal")["rows"]
@@ -347,6 +343,10 @@ def test_it_lists_the_capacity_changes_of_the_month(personas):
     june = content.build(Period("month", 2020, 6))
     (mg,) = block(june, "unit_changes_by_metal")["rows"]
     assert mg["exited_units"] == 1 and mg["exited_t"] == "50000"
+    (yulin,) = block(june, "unit_changes_by_city")["rows"]
+    assert yulin["city_code"] == "610800" and yulin["exited_t"] == "50000"
+    chart = block(june, "capacity_changes_by_metal")
+    assert chart["series"][1]["values"] == ["50000"]
     assert (
         "0 production units started production (0 t/yr) and 1 exited (50000 t/yr)"
         in section(june, "capacity_changes")["paragraphs"][1]

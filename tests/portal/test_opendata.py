@@ -46,6 +46,14 @@ def test_closures_are_listed_only_when_announced(world):
     assert opendata.closures().rows == []  # the world's announcements are rectification lists
 
 
+def test_the_credit_list_holds_the_published_editions_included_enterprises_only(world):
+    ds = opendata.credit_list()
+    published = world.credit_list.entries.filter(included=True)
+    assert sorted(r["credit_code"] for r in ds.rows) == sorted(e.credit_code for e in published)
+    assert {r["year"] for r in ds.rows} <= {2025}
+    assert world.credit_list.entries.filter(included=False).count() + published.count() >= 2
+
+
 def test_csv_excel_and_json_agree(world):
     client = Client()
     ds = opendata.indicators()

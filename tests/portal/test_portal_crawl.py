@@ -45,6 +45,7 @@ def test_no_unpublished_row_is_reachable_from_the_portal(world):
     assert any("/public/capacity/schemes/" in url for url in pages)
     assert any("/public/enforcement/" in url for url in pages)
     assert any(url.startswith("/public/bulletins/2020-06/") for url in pages)
+    assert f"/public/credit/{world.credit_list.pk}/" in pages
     for url, body in pages.items():
         assert UNPUBLISHED not in body, url
         assert world.draft_scheme.code not in body and world.submitted.code not in body, url
@@ -59,3 +60,4 @@ def test_unpublished_rows_are_404_at_their_would_be_addresses(world):
     assert client.get(f"/public/enforcement/{world.draft_announcement.pk}/").status_code == 404
     assert client.get("/public/bulletins/2020-07/").status_code == 404
     assert client.get("/public/bulletins/2020-07/v1/pdf/").status_code == 404
+    assert client.get(f"/public/credit/{world.credit_draft.pk}/").status_code == 404

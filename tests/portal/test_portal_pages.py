@@ -51,7 +51,7 @@ def test_it_without_any_bulletin_shows_the_targets_and_says_so(personas):
 def test_the_list_gathers_every_kind_newest_first(world):
     items = listing.gather()
     kinds = {i.kind for i in items}
-    assert {listing.NOTICE, listing.ANNOUNCEMENT, listing.BULLETIN} <= kinds
+    assert {listing.NOTICE, listing.ANNOUNCEMENT, listing.BULLETIN, listing.CREDIT_LIST} <= kinds
     assert [i.published for i in items] == sorted((i.published for i in items), reverse=True)
     bulletins = [i for i in items if i.kind == listing.BULLETIN]
     assert [b.uid for b in bulletins] == ["bulletin-2020-06", "bulletin-2020-05"]  # v2 replaces v1

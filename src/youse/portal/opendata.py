@@ -246,16 +246,63 @@ def bulletin_tables() -> dict[str, Dataset]:
     return found
 
 
-FIXED: dict[str, Callable[[], Dataset | None]] = {
+CREDIT_COLUMNS = [
+    Column("year", gettext_lazy("Year"), INTEGER),
+    Column("edition", gettext_lazy("Edition"), INTEGER),
+    Column("enterprise", gettext_lazy("Enterprise")),
+    Column("credit_code", gettext_lazy("Unified social credit code"), TEXT, "", gettext_lazy("GB 32100")),
+    Column("city_code", gettext_lazy("City code"), TEXT, "", gettext_lazy("GB/T 2260")),
+    Column("city", gettext_lazy("City")),
+    Column("metal", gettext_lazy("Main metal"), TEXT, "", gettext_lazy("Metal code")),
+    Column("document", gettext_lazy("Publication document")),
+]
+
+
+def credit_list() -> Dataset:
+    """The enterprises included in the published credit support lists; exclusions are not public."""
+    from youse.credit.models import Entry
+    from youse.credit.queries import public_editions
+
+    editions = list(public_editions())
+    entries = (
+        Entry.objects.filter(edition__in=editions, included=True)
+        .select_related("edition", "city", "metal")
+        .order_by("edition__year", "edition__number", "city__code", "name")
+    )
+    rows = [
+        {
+            "year": e.edition.year,
+            "edition": e.edition.number,
+            "enterprise": e.name,
+            "credit_code": e.credit_code,
+            "city_code": e.city.code if e.city else "",
+            "city": e.city.display_name if e.city else "",
+            "metal": e.metal.code if e.metal else "",
+            "document": e.edition.document,
+        }
+        for e in entries
+    ]
+    return Dataset(
+        "credit-list",
+        _("Backbone enterprises eligible for credit support"),
+        _("The enterprises on the published credit support lists, by year and edition (clause 三(五))."),
+        CREDIT_COLUMNS,
+        rows,
+        _newest(_local_date(e.published_at) for e in editions),
+    )
+
+
+FIXED: dict[str, Callable[[], Dataset]] = {
     "indicators": indicators,
     "capacity-ledger": capacity_ledger,
     "closures": closures,
+    "credit-list": credit_list,
 }
 
 
 def catalogue() -> list[Dataset]:
     """Every dataset, the fixed ones first, then the bulletins' tables by key."""
-    fixed = [ds for ds in (build() for build in FIXED.values()) if ds is not None]
+    fixed = [build() for build in FIXED.values()]
     tables = bulletin_tables()
     return fixed + [tables[k] for k in sorted(tables)]
 

@@ -6,6 +6,7 @@ from the live engine, so the public never sees a figure the department has not r
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -86,24 +87,23 @@ def by_city(b: Bulletin | None, code: str, period_kind: str = "ytd") -> list[dic
 
 
 def credit_items() -> list:
-    """Published credit support lists as portal items (the credit app's published editions)."""
+    """Published credit support lists (clause 三(五)) as portal items."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from youse.credit.queries import public_editions
     from youse.portal.listing import CREDIT_LIST, PublicItem
 
-    try:
-        from youse.credit.public import published_editions
-    except ImportError:  # the credit app publishes nothing until its public part exists
-        return []
-    items = []
-    for edition in published_editions():
-        items.append(
-            PublicItem(
-                kind=CREDIT_LIST,
-                title=edition.title,
-                url=edition.get_absolute_url(),
-                published=edition.published_at.date(),
-                summary=_("%(n)s enterprises") % {"n": edition.included_count},
-                updated=edition.published_at,
-                uid=f"credit-{edition.pk}",
-            )
+    editions = public_editions().annotate(n_in=Count("entries", filter=Q(entries__included=True)))
+    return [
+        PublicItem(
+            kind=CREDIT_LIST,
+            title=e.title,
+            url=reverse("credit_public:detail", args=[e.pk]),
+            published=timezone.localtime(e.published_at).date(),
+            summary=_("%(n)s enterprises included; document %(doc)s") % {"n": e.n_in, "doc": e.document or "—"},
+            updated=e.published_at,
+            uid=f"credit-{e.pk}",
         )
-    return items
+        for e in editions
+    ]
