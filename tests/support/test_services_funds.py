@@ -50,7 +50,9 @@ def test_it_refuses_a_window_that_closes_before_it_opens(personas):
 
 def test_it_refuses_a_submission_outside_the_window(personas, call):
     app = draft(personas, call)
-    with pytest.raises(ValidationError, match="closed on"):
+    with pytest.raises(ValidationError, match="opens on"):
+        services.submit(personas.ent_a, app, on=call.opens_on - dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="future"):
         services.submit(personas.ent_a, app, on=call.closes_on + dt.timedelta(days=1))
     services.close_call(personas.department, call)
     with pytest.raises(ValidationError, match="not open"):
@@ -198,3 +200,20 @@ def test_it_needs_every_achieved_value_at_acceptance(personas, call):
     with pytest.raises(ValidationError) as exc:
         services.accept(personas.department, app, passed=True, report="好", achieved={first.pk: "5"})
     assert len(exc.value.message_dict) == 1
+
+
+def test_it_refuses_a_submission_after_the_window_closed(personas):
+    today = timezone.localdate()
+    call = services.create_call(
+        personas.department,
+        {"year": 2020, "title": "t", "document": "d", "opens_on": today - dt.timedelta(30),
+         "closes_on": today - dt.timedelta(10)},
+        {"green": "10"},
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="closed on"):
+        services.open_call(personas.department, call)
+    services.open_call(personas.department, call, on=today - dt.timedelta(20))
+    app = draft(personas, call, requested="5")
+    with pytest.raises(ValidationError, match="closed on"):
+        services.submit(personas.ent_a, app)
+    services.submit(personas.ent_a, app, on=today - dt.timedelta(15))

@@ -29,6 +29,7 @@ from youse.demo import personas
 from youse.demo import pricing as demo_pricing
 from youse.demo import reports as demo_reports
 from youse.demo import supervision as demo_supervision
+from youse.demo import support as demo_support
 from youse.demo.catalogue import LEADERS, PERSONA_ENTERPRISES
 from youse.demo.models import DemoDataset
 from youse.demo.places import ZONE_NAMES
@@ -204,6 +205,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         demo_pricing.build(department, by_key, today)
         # Supervision follows the policy's tasks and the cities' plans: it needs only the personas.
         demo_supervision.build({u.username: u for u in [department, *users]}, today)
+        # Support funds and reserves: the enterprises' projects and holdings, with the personas' steps.
+        demo_support.build({u.username: u for u in [department, *users]}, by_key, seed, today)
         # The credit support list reads inspections, orders, closures, alarms, violations and the reports.
         credit = demo_credit.build(department, today)
         # Overseas projects of the leader enterprises, registered by their personas, the city or the department.
@@ -220,6 +223,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             **enforcement,
             **demo_pricing.counts(),
             **demo_supervision.counts(),
+            **demo_support.counts(),
             **credit,
             **demo_cooperation.counts(),
         }

@@ -19,7 +19,7 @@ OUTCOME_ROWS = 4
 
 
 def _date(label, required=True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(DATE))
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(DATE, format="%Y-%m-%d"))
 
 
 def _text(label, rows=3, required=True) -> forms.CharField:

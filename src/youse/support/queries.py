@@ -157,8 +157,10 @@ def timeline(obj) -> list[dict]:
     out = []
     for e in events:
         name = (e.after or {}).get("event", e.action)
+        on = (e.after or {}).get("on")
         out.append({
-            "time": e.time, "event": name, "label": str(STEP_LABELS.get(name, name)),
+            "time": e.time, "on": dt.date.fromisoformat(on) if on else None, "event": name,
+            "label": str(STEP_LABELS.get(name, name)),
             "actor": e.actor.display_name if e.actor and getattr(e.actor, "display_name", "") else e.actor_username,
             "role": e.actor_role, "reason": e.reason, "after": e.after or {},
         })  # fmt: skip

@@ -118,7 +118,10 @@ class Application(models.Model):
 
     scope = ScopePaths(prefecture=("enterprise__division__prefecture",), enterprise=("enterprise",))
     label_related = ("enterprise",)
-    history_labels = {"event": _("step"), "amount": _("amount (万元)"), "reason": _("reason")}
+    history_labels = {
+        "event": _("step"), "amount": _("amount (万元)"), "on": _("date"), "achieved": _("achieved"),
+        "repayment": _("repayment required (万元)"),
+    }  # fmt: skip
 
     class Meta:
         verbose_name = _("support fund application (专项资金项目)")

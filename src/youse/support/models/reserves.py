@@ -78,6 +78,7 @@ class Holding(models.Model):
         prefecture=("division__prefecture", "enterprise__division__prefecture"), enterprise=("enterprise",)
     )
     label_related = ("enterprise",)
+    history_labels = {"event": _("step"), "moved": _("quantity moved (t)"), "moved_on": _("date")}
 
     class Meta:
         verbose_name = _("reserve holding (储备库存)")

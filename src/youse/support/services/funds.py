@@ -82,7 +82,7 @@ def _positive(value, field: str, *, required: bool = True) -> Decimal | None:
     return number
 
 
-def _call_step(actor, call: FundCall, target: CallState, name: str) -> FundCall:
+def _call_step(actor, call: FundCall, target: CallState, name: str, on: dt.date | None) -> FundCall:
     scopes.require(actor, "support.manage")
     with transaction.atomic():
         obj = FundCall.objects.select_for_update().get(pk=call.pk)
@@ -100,22 +100,26 @@ def _call_step(actor, call: FundCall, target: CallState, name: str) -> FundCall:
                     ]
                 }  # fmt: skip
             ) from None
-        if target == CallState.OPEN and obj.closes_on < today():
+        on = on or today()
+        if on > today():
+            raise ValidationError({"on": [_("A step cannot be dated in the future.")]})
+        if target == CallState.OPEN and obj.closes_on < on:
             raise ValidationError({"state": [_("The window closed on %(d)s.") % {"d": obj.closes_on}]})
         before = obj.state
         obj.state = target.value
         obj.save(update_fields=["state"])
-        event(actor, obj, name, before={"state": before}, after={"state": obj.state})
+        event(actor, obj, name, before={"state": before}, after={"state": obj.state, "on": on.isoformat()})
     call.refresh_from_db()
     return call
 
 
-def open_call(actor, call: FundCall) -> FundCall:
-    return _call_step(actor, call, CallState.OPEN, "opened")
+def open_call(actor, call: FundCall, on: dt.date | None = None) -> FundCall:
+    """Open the call for applications (`on`: the day it opened; blank: today). Not once its window closed."""
+    return _call_step(actor, call, CallState.OPEN, "opened", on)
 
 
-def close_call(actor, call: FundCall) -> FundCall:
-    return _call_step(actor, call, CallState.CLOSED, "closed")
+def close_call(actor, call: FundCall, on: dt.date | None = None) -> FundCall:
+    return _call_step(actor, call, CallState.CLOSED, "closed", on)
 
 
 # --- Applications: the enterprise's part -----------------------------------------------------------
@@ -224,6 +228,8 @@ def _step(actor, app: Application, capability: str, target: AppState):
 def submit(actor, app: Application, on: dt.date | None = None) -> Application:
     """The enterprise submits within the call's window; the application goes to its city."""
     on = on or today()
+    if on > today():
+        raise ValidationError({"submitted_on": [_("A submission cannot be dated in the future.")]})
     scopes.require(actor, "support.apply", app)
     with transaction.atomic():
         obj, before = _step(actor, app, "support.apply", AppState.SUBMITTED)
@@ -233,7 +239,7 @@ def submit(actor, app: Application, on: dt.date | None = None) -> Application:
             raise ValidationError({"call": [problem]})
         obj.state, obj.submitted_on = AppState.SUBMITTED.value, on
         obj.save(update_fields=["state", "submitted_on"])
-        event(actor, obj, "submitted", before={"state": before}, after={"state": obj.state})
+        event(actor, obj, "submitted", before={"state": before}, after={"state": obj.state, "on": on.isoformat()})
     app.refresh_from_db()
     return app
 
@@ -245,7 +251,8 @@ def recommend(actor, app: Application, opinion: str = "", on: dt.date | None = N
         obj, before = _step(actor, app, "support.recommend", AppState.RECOMMENDED)
         obj.state, obj.city_opinion, obj.recommended_on = AppState.RECOMMENDED.value, opinion.strip(), on or today()
         obj.save(update_fields=["state", "city_opinion", "recommended_on"])
-        event(actor, obj, "recommended", before={"state": before}, after={"state": obj.state}, reason=opinion)
+        event(actor, obj, "recommended", before={"state": before}, after={"state": obj.state,
+              "on": obj.recommended_on.isoformat()}, reason=opinion)  # fmt: skip
     app.refresh_from_db()
     return app
 
@@ -299,8 +306,8 @@ def approve(actor, app: Application, amount, document: str = "", reason: str = "
         obj.state, obj.approved, obj.decided_on = AppState.APPROVED.value, amount, on
         obj.decision_document, obj.decision_reason = document.strip()[:120], reason.strip()
         obj.save(update_fields=["state", "approved", "decided_on", "decision_document", "decision_reason"])
-        event(actor, obj, "approved", before={"state": before}, after={"state": obj.state, "amount": str(amount)},
-              reason=reason)  # fmt: skip
+        after = {"state": obj.state, "amount": str(amount), "on": on.isoformat()}
+        event(actor, obj, "approved", before={"state": before}, after=after, reason=reason)
     app.refresh_from_db()
     return app
 
@@ -313,7 +320,8 @@ def reject(actor, app: Application, reason: str, on=None) -> Application:
         obj, before = _step(actor, app, "support.manage", AppState.REJECTED)
         obj.state, obj.decision_reason, obj.decided_on = AppState.REJECTED.value, reason.strip(), on or today()
         obj.save(update_fields=["state", "decision_reason", "decided_on"])
-        event(actor, obj, "rejected", before={"state": before}, after={"state": obj.state}, reason=reason.strip())
+        event(actor, obj, "rejected", before={"state": before}, after={"state": obj.state,
+              "on": obj.decided_on.isoformat()}, reason=reason.strip())  # fmt: skip
     app.refresh_from_db()
     return app
 
@@ -341,7 +349,7 @@ def disburse(actor, app: Application, amount, paid_on=None, document: str = "") 
             application=obj, paid_on=paid_on, amount=amount, document=document.strip()[:120],
             recorded_by=user_or_none(actor),
         )  # fmt: skip
-        event(actor, obj, "disbursed", after={"amount": str(amount), "paid_on": paid_on.isoformat(),
+        event(actor, obj, "disbursed", after={"amount": str(amount), "on": paid_on.isoformat(),
               "document": payment.document})  # fmt: skip
     return payment
 
@@ -393,7 +401,8 @@ def accept(
         obj.repayment_required = repayment
         obj.save(update_fields=["state", "accepted_on", "acceptance_report", "repayment_required"])
         event(actor, obj, "accepted" if passed else "failed", before={"state": before},
-              after={"state": obj.state, "achieved": {str(k): str(v) for k, v in values.items()},
+              after={"state": obj.state, "on": accepted_on.isoformat(),
+                     "achieved": {str(k): str(v) for k, v in values.items()},
                      **({"repayment": str(repayment)} if repayment is not None else {})}, reason=report)  # fmt: skip
     app.refresh_from_db()
     return app
@@ -415,6 +424,6 @@ def record_repayment(actor, app: Application, amount, repaid_on=None) -> Applica
             raise ValidationError({"amount": [problem]})
         obj.repaid, obj.repaid_on = (obj.repaid or Decimal(0)) + amount, repaid_on
         obj.save(update_fields=["repaid", "repaid_on"])
-        event(actor, obj, "repaid", after={"amount": str(amount), "repaid_on": repaid_on.isoformat()})
+        event(actor, obj, "repaid", after={"amount": str(amount), "on": repaid_on.isoformat()})
     app.refresh_from_db()
     return app

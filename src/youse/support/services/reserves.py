@@ -1,7 +1,8 @@
 """Reserves (三(六)): the department sets the target per metal and kind; holdings are registered for a
 holder and a warehouse; each movement (in, out, rotation) changes the holding's stock in the same
 transaction, and an out-movement the stock cannot bear is refused. A commercial holder records its own
-movements; the department records the government's."""
+movements (the department may enter them from the holder's paper return); the department records the
+government's."""
 
 from decimal import Decimal
 
@@ -107,17 +108,23 @@ def _division(value) -> Division:
 
 
 def can_move(user, holding: Holding) -> bool:
-    """Who records a holding's movements: the department a government reserve, the holder a commercial one."""
+    """Who records a holding's movements: the department a government reserve; the holder its commercial
+    one, or the department on the holder's paper return."""
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
-    if holding.kind == ReserveKind.GOVERNMENT:
-        return scopes.can(user, "support.manage")
-    return role == Role.ENTERPRISE and user.enterprise_id == holding.enterprise_id
+    if scopes.can(user, "support.manage"):
+        return True
+    return (
+        holding.kind == ReserveKind.COMMERCIAL
+        and role == Role.ENTERPRISE
+        and user.enterprise_id == holding.enterprise_id
+    )
 
 
 def record_movement(actor, holding: Holding, data: dict) -> Movement:
     """One ledger entry: in, out or rotation, with its date, quantity and document; the holding's stock
     follows. Refused when it would take the stock below zero or out of date order."""
-    scopes.require(actor, "support.reserves" if holding.kind == ReserveKind.COMMERCIAL else "support.manage", holding)
+    capability = "support.reserves" if holding.kind == ReserveKind.COMMERCIAL else "support.manage"
+    scopes.require(actor, capability, holding)
     if not can_move(actor, holding):
         scopes.refuse(actor, "support.reserves", holding, "not the holder of this commercial reserve")
         raise PermissionDenied(_("The holding enterprise records the movements of its commercial reserve."))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from youse.core import scopes
@@ -51,9 +52,10 @@ def _chart(t: dict) -> dict:
     return {
         "categories": [r["label"] for r in rows],
         "unit": _("万元"),
+        "horizontal": True,
         "series": [
             series(_("Requested"), "requested", "#9ec1e8"),
-            series(_("Approved"), "approved", "#0f3c78"),
+            series(pgettext("support funds", "Approved"), "approved", "#0f3c78"),
             series(_("Paid"), "disbursed", "#3fa66b"),
         ],
     }

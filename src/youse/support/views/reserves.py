@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from youse.core import scopes
@@ -22,13 +23,23 @@ from youse.support.models import Holding, ReservePlan
 from youse.support.services.reserves import can_move
 from youse.support.views.common import chart_number, refused, render_page
 
+SHORT_KINDS = {
+    "government": pgettext_lazy("reserve kind", "government"),
+    "commercial": pgettext_lazy("reserve kind", "commercial"),
+}
+
 
 def _chart(rows: list[dict]) -> dict:
     return {
-        "categories": [f"{r['metal_name']} · {r['kind_label']}" for r in rows],
+        "categories": [f"{r['metal_name']} · {SHORT_KINDS[r['kind']]!s}" for r in rows],
         "unit": "t",
+        "horizontal": True,
         "series": [
-            {"name": _("Target"), "data": [chart_number(r["target_t"]) for r in rows], "color": "#9ec1e8"},
+            {
+                "name": pgettext("reserves", "Target"),
+                "data": [chart_number(r["target_t"]) for r in rows],
+                "color": "#9ec1e8",
+            },
             {"name": _("Held"), "data": [chart_number(r["held_t"]) for r in rows], "color": "#0f3c78"},
         ],
     }
