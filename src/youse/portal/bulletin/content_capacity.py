@@ -18,18 +18,11 @@ from youse.enforcement.rules import ClosureState
 from youse.portal.bulletin import content_format as f
 from youse.portal.bulletin import content_text as text
 from youse.portal.bulletin.content_indicators import Figures
-from youse.registry.models import STATUS_LABELS, UnitStatusChange
+from youse.registry.models import UnitStatusChange
 from youse.registry.rules import CAPACITY_STATUSES, UnitStatus
 
 STATUSES = frozenset(str(s) for s in CAPACITY_STATUSES)
 COMMISSIONED, RESTARTED, IDLED, EXITED, ABANDONED = "commissioned", "restarted", "idled", "exited", "abandoned"
-CHANGE_LABELS = {
-    COMMISSIONED: _("Started production"),
-    RESTARTED: _("Restarted"),
-    IDLED: _("Idled"),
-    EXITED: _("Exited"),
-    ABANDONED: _("Project abandoned"),
-}
 
 
 def classify(from_status: str, to_status: str) -> str | None:
@@ -83,18 +76,16 @@ def _schemes(lo: dt.datetime, hi: dt.datetime) -> list[dict]:
 
 
 def _unit_changes(start: dt.date, end: dt.date) -> list[dict]:
+    """The month's status changes that change capacity: (effective date, change, metal and city keys,
+    t/yr where the unit is rated so)."""
     qs = UnitStatusChange.objects.filter(effective_on__gte=start, effective_on__lte=end).order_by("effective_on", "id")
     rows = []
     for c in qs.values(
         "effective_on",
         "from_status",
         "to_status",
-        "document",
-        "unit__name",
-        "unit__plant__enterprise__name",
-        "unit__plant__division__prefecture__name",
-        "unit__metal__code",
-        "unit__metal__name",
+        "unit__metal_id",
+        "unit__plant__division__prefecture_id",
         "unit__design_capacity",
         "unit__capacity_unit",
     ):
@@ -103,40 +94,43 @@ def _unit_changes(start: dt.date, end: dt.date) -> list[dict]:
             continue
         rows.append(
             {
-                "effective_on": c["effective_on"].isoformat(),
-                "city": c["unit__plant__division__prefecture__name"] or "",
-                "enterprise": c["unit__plant__enterprise__name"],
-                "unit": c["unit__name"],
-                "metal_code": c["unit__metal__code"],
-                "metal": c["unit__metal__name"],
-                "change_code": change,
-                "change": str(CHANGE_LABELS[change]),
-                "to_status": str(STATUS_LABELS[UnitStatus(c["to_status"])]),
-                "capacity": f.plain(c["unit__design_capacity"]),
-                "capacity_unit": c["unit__capacity_unit"],
-                "document": c["document"],
+                "change": change,
+                "metal": c["unit__metal_id"],
+                "city": c["unit__plant__division__prefecture_id"],
+                "tonnes": c["unit__design_capacity"] if c["unit__capacity_unit"] == "t/a" else Decimal(0),
             }
         )
     return rows
 
 
-def by_metal(changes: list[dict], metals: list[tuple[str, str]]) -> list[dict]:
-    """Counts and t/yr of the changes by metal, in the metals' order; metals without changes left out."""
-    counts: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+SUMMARY_COLUMNS = [
+    ("commissioned_units", _("Started production"), "个"),
+    ("commissioned_t", _("Capacity started"), "吨/年"),
+    ("restarted_units", _("Restarted"), "个"),
+    ("idled_units", _("Idled"), "个"),
+    ("exited_units", _("Exited"), "个"),
+    ("exited_t", _("Capacity exited"), "吨/年"),
+    ("abandoned_units", _("Projects abandoned"), "个"),
+]
+
+
+def summarise(changes: list[dict], kind: str, scoped: list[tuple[str, str, object]]) -> list[dict]:
+    """Counts and t/yr of the changes by scope (`scoped`: code, label, row key), in the scopes' order;
+    scopes without changes left out."""
+    cells: dict[object, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for c in changes:
-        cell = counts[c["metal_code"]]
-        cell[c["change_code"]] += 1
-        if c["capacity_unit"] == "t/a" and c["capacity"] is not None:
-            cell[c["change_code"] + "_t"] += Decimal(c["capacity"])
+        cell = cells[c[kind]]
+        cell[c["change"]] += 1
+        cell[c["change"] + "_t"] += Decimal(c["tonnes"])
     rows = []
-    for code, label in metals:
-        cell = counts.get(code)
+    for code, label, key in scoped:
+        cell = cells.get(key)
         if not cell:
             continue
         rows.append(
             {
-                "metal_code": code,
-                "metal": label,
+                f"{kind}_code": code,
+                kind: label,
                 "commissioned_units": int(cell[COMMISSIONED]),
                 "commissioned_t": f.tonnes(cell[COMMISSIONED + "_t"]),
                 "restarted_units": int(cell[RESTARTED]),
@@ -203,8 +197,10 @@ def capacity_section(figures: Figures) -> dict:
     start, end, lo, hi = _bounds(figures)
     schemes = _schemes(lo, hi)
     changes = _unit_changes(start, end)
-    metals = [(s.code, str(s.label)) for s, _k in figures.scopes["metal"]]
-    summary = by_metal(changes, metals)
+    summaries = {
+        kind: summarise(changes, kind, [(sc.code, str(sc.label), key) for sc, key in figures.scopes[kind]])
+        for kind in ("metal", "city")
+    }
     closures = _closures(start, end)
     dismantled = _dismantled(start, end)
     blocks = [
@@ -222,41 +218,24 @@ def capacity_section(figures: Figures) -> dict:
             ],
             schemes,
         ),
-        f.table(
-            "unit_changes_by_metal",
-            _("Production units started, idled and exited, by metal"),
-            [
-                f.column("metal_code", _("Code")),
-                f.column("metal", _("Metal")),
-                f.column("commissioned_units", _("Started production"), "个"),
-                f.column("commissioned_t", _("Capacity started"), "吨/年"),
-                f.column("restarted_units", _("Restarted"), "个"),
-                f.column("idled_units", _("Idled"), "个"),
-                f.column("exited_units", _("Exited"), "个"),
-                f.column("exited_t", _("Capacity exited"), "吨/年"),
-                f.column("abandoned_units", _("Projects abandoned"), "个"),
-            ],
-            summary,
-            _("From the registry's dated status history; capacity in t/yr (mines rated in t ore/day count as units)."),
-        ),
-        f.table(
-            "unit_changes",
-            _("Status changes of production units"),
-            [
-                f.column("effective_on", _("Effective date")),
-                f.column("city", _("City")),
-                f.column("enterprise", _("Enterprise")),
-                f.column("unit", _("Production unit")),
-                f.column("metal_code", _("Metal code")),
-                f.column("metal", _("Metal")),
-                f.column("change_code", _("Change code")),
-                f.column("change", _("Change")),
-                f.column("capacity", _("Design capacity")),
-                f.column("capacity_unit", _("Capacity unit")),
-                f.column("document", _("Document")),
-            ],
-            changes,
-        ),
+        *[
+            f.table(
+                f"unit_changes_by_{kind}",
+                title,
+                [f.column(f"{kind}_code", _("Code")), f.column(kind, label)]
+                + [f.column(c, col_label, unit) for c, col_label, unit in SUMMARY_COLUMNS],
+                summaries[kind],
+                _(
+                    "From the registry's dated status history: units entering operation or idleness (started), "
+                    "leaving them (exited), or abandoned before producing; capacity in t/yr (mines rated in t "
+                    "ore/day count as units only)."
+                ),
+            )
+            for kind, title, label in (
+                ("metal", _("Production units started, idled and exited, by metal"), _("Metal")),
+                ("city", _("Production units started, idled and exited, by city"), _("City")),
+            )
+        ],
         f.table(
             "closures_executed",
             _("Closures executed"),
@@ -289,22 +268,22 @@ def capacity_section(figures: Figures) -> dict:
             _("Capacity started and exited by metal"),
             "bar",
             "吨/年",
-            [r["metal"] for r in summary],
+            [r["metal"] for r in summaries["metal"]],
             [
-                (_("Capacity started"), [r["commissioned_t"] for r in summary]),
-                (_("Capacity exited"), [r["exited_t"] for r in summary]),
+                (_("Capacity started"), [r["commissioned_t"] for r in summaries["metal"]]),
+                (_("Capacity exited"), [r["exited_t"] for r in summaries["metal"]]),
             ],
         ),
     ]
-    commissioned = [c for c in changes if c["change_code"] == COMMISSIONED]
-    exited = [c for c in changes if c["change_code"] == EXITED]
+    commissioned = [c for c in changes if c["change"] == COMMISSIONED]
+    exited = [c for c in changes if c["change"] == EXITED]
     paragraphs = text.capacity_changes(
         len(schemes),
         _sum_t(schemes, "capacity_t"),
         len(commissioned),
-        _sum_t(summary, "commissioned_t"),
+        _sum_t(summaries["metal"], "commissioned_t"),
         len(exited),
-        _sum_t(summary, "exited_t"),
+        _sum_t(summaries["metal"], "exited_t"),
         len(closures),
         len(dismantled),
         _sum_t(dismantled, "tonnes_t"),
