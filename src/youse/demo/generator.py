@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
+from youse.demo import bulletins as demo_bulletins
 from youse.demo import capacity as demo_capacity
 from youse.demo import credit as demo_credit
 from youse.demo import cooperation as demo_cooperation
@@ -211,6 +212,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         credit = demo_credit.build(department, today)
         # Overseas projects of the leader enterprises, registered by their personas, the city or the department.
         demo_cooperation.build({u.username: u for u in [department, *users]}, by_key, today)
+        # The monthly bulletins read every module: last.
+        bulletins = demo_bulletins.build(department, today)
         counts = {
             "enterprises": Enterprise.objects.count(),
             "plants": Plant.objects.count(),
@@ -223,6 +226,7 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             **enforcement,
             **demo_pricing.counts(),
             **demo_supervision.counts(),
+            **bulletins,
             **demo_support.counts(),
             **credit,
             **demo_cooperation.counts(),

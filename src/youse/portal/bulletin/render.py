@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import time
 
 from django.core.cache import cache
@@ -126,7 +127,13 @@ def document(bulletin: Bulletin, *, with_charts: bool = True) -> dict:
         "sections": sections,
         "generated_at": data.get("generated_at", ""),
         "limits": {"overview": MAX_OVERVIEW, "section": MAX_SECTION},
+        "css_title": _css_string(bulletin.title),
     }
+
+
+def _css_string(text: str) -> str:
+    """Text for a CSS string literal (the PDF's running header)."""
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
 
 
 def _date_label(day: dt.date | None) -> str:
@@ -156,7 +163,16 @@ def pdf(bulletin: Bulletin) -> bytes:
             return cached
     from weasyprint import HTML
 
-    content = HTML(string=html(bulletin, for_print=True)).write_pdf()
+    source = html(bulletin, for_print=True)
+    # WeasyPrint warns about every SVG presentation property its CSS parser does not know (it draws
+    # them all the same): keep the log for real errors.
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        content = HTML(string=source).write_pdf()
+    finally:
+        logger.setLevel(level)
     if bulletin.is_published and bulletin.pk:
         cache.set(key, content, PDF_CACHE_SECONDS)
     return content

@@ -62,7 +62,7 @@ def _month_label(month: dt.date) -> str:
     return month.strftime("%Y-%m")
 
 
-def _draft(actor, month: dt.date) -> Bulletin:
+def _draft(actor, month: dt.date, at: dt.datetime | None = None) -> Bulletin:
     if not has_accepted_reports(month):
         raise ValidationError(
             {
@@ -91,7 +91,12 @@ def _draft(actor, month: dt.date) -> Bulletin:
         try:
             with transaction.atomic():
                 bulletin = Bulletin.objects.create(
-                    month=month, version=1, data=data, commentary={}, drafted_at=timezone.now(), drafted_by=_user(actor)
+                    month=month,
+                    version=1,
+                    data=data,
+                    commentary={},
+                    drafted_at=at or timezone.now(),
+                    drafted_by=_user(actor),
                 )
         except IntegrityError:
             raise ValidationError(
@@ -101,10 +106,11 @@ def _draft(actor, month: dt.date) -> Bulletin:
     return bulletin
 
 
-def draft_bulletin(actor, month: dt.date | str | Period) -> Bulletin:
-    """Draft the bulletin of `month` from the figures as they stand (version 1)."""
+def draft_bulletin(actor, month: dt.date | str | Period, *, at: dt.datetime | None = None) -> Bulletin:
+    """Draft the bulletin of `month` from the figures as they stand (version 1). `at` (default now) is
+    for building history (the demo)."""
     scopes.require(actor, "bulletin.manage")
-    return _draft(actor, as_month(month))
+    return _draft(actor, as_month(month), at)
 
 
 def draft_for_tick(month: dt.date) -> Bulletin | None:
@@ -179,7 +185,7 @@ def edit_commentary(actor, bulletin: Bulletin, texts: dict[str, str]) -> Bulleti
     return fresh
 
 
-def publish_bulletin(actor, bulletin: Bulletin) -> Bulletin:
+def publish_bulletin(actor, bulletin: Bulletin, *, at: dt.datetime | None = None) -> Bulletin:
     """Publish a draft: from now on it is the public's and never changes."""
     scopes.require(actor, "bulletin.manage", bulletin)
     with transaction.atomic():
@@ -189,7 +195,7 @@ def publish_bulletin(actor, bulletin: Bulletin) -> Bulletin:
         if fresh.version > 1 and not fresh.correction_note.strip():
             raise ValidationError({"correction_note": [_("Say what the correction changes.")]})
         fresh.status = Bulletin.Status.PUBLISHED
-        fresh.published_at = timezone.now()
+        fresh.published_at = at or timezone.now()
         fresh.published_by = _user(actor)
         fresh.save(update_fields=["status", "published_at", "published_by"])
         _event(
@@ -202,7 +208,7 @@ def publish_bulletin(actor, bulletin: Bulletin) -> Bulletin:
     return fresh
 
 
-def start_correction(actor, bulletin: Bulletin, note: str) -> Bulletin:
+def start_correction(actor, bulletin: Bulletin, note: str, *, at: dt.datetime | None = None) -> Bulletin:
     """Draft the next version of a published bulletin, with its data and commentary and the note saying
     what it corrects. The published version stays the month's current one until the correction is
     published."""
@@ -226,7 +232,7 @@ def start_correction(actor, bulletin: Bulletin, note: str) -> Bulletin:
             version=newest + 1,
             data=bulletin.data,
             commentary=dict(bulletin.commentary or {}),
-            drafted_at=timezone.now(),
+            drafted_at=at or timezone.now(),
             drafted_by=_user(actor),
             correction_note=note,
             corrects=bulletin,
