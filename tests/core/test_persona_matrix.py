@@ -189,6 +189,26 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "cooperation:flag": ("coop_project", {"a": POST_ONLY_A}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
+    # Support funds and reserves (三(四) 三(六)): object "a" is enterprise A's draft application (and the
+    # open call) and A's commercial reserve in Yulin, "b" B's in Baoji. Everyone signed in reads in scope;
+    # the steps are POSTs; no call is open without objects, so the application form sends back to the list.
+    "support:applications": (None, {None: SIGNED_IN}),
+    "support:applications-export": (None, {None: SIGNED_IN}),
+    "support:application-create": (None, {None: row(302, 403, 302, 302, 302, 302)}),
+    "support:application-detail": ("support_app", {"a": VIEW_A, "b": VIEW_B}),
+    "support:application-edit": ("support_app", {"a": CONTACT_A, "b": CONTACT_B}),
+    "support:application-action": ("support_app", {"a": POST_ONLY_A}),
+    "support:calls": (None, {None: SIGNED_IN}),
+    "support:call-create": (None, {None: DEPARTMENT_ONLY}),
+    "support:call-detail": ("support_call", {"a": SIGNED_IN}),
+    "support:call-action": ("support_call", {"a": PUBLISH_POST}),
+    "support:reserves": (None, {None: SIGNED_IN}),
+    "support:plan-create": (None, {None: PUBLISH_POST}),
+    "support:holdings": (None, {None: SIGNED_IN}),
+    "support:holdings-export": (None, {None: SIGNED_IN}),
+    "support:holding-create": (None, {None: row(200, 403, 403, 200, 200, 302)}),
+    "support:holding-detail": ("support_holding", {"a": VIEW_A, "b": VIEW_B}),
+    "support:holding-move": ("support_holding", {"a": POST_ONLY_A}),
     # The monthly bulletin: the department drafts and publishes; provincial units and cities read drafts;
     # enterprises have no bulletin pages of their own. Object "a" is the published bulletin of 2020-06,
     # "b" a draft of 2020-07: the public pages show the first to everyone and the second to no one.
@@ -296,6 +316,8 @@ def _stats_object(personas, kind: str, target: str):
         return _supervision_object(personas, kind, target)
     if kind in ("surcharge_list", "assessment"):
         return _pricing_object(personas, kind, target)
+    if kind.startswith("support_"):
+        return _support_object(personas, kind, target)
     if kind.startswith("coop_"):
         return _cooperation_object(personas, kind, target)
     if kind == "bulletin":
@@ -629,3 +651,36 @@ def _cooperation_object(personas, kind: str, target: str):
     if kind == "coop_draft":
         return services.create_project(user, enterprise, project_data())
     return filed(personas, enterprise, user)
+
+
+def _support_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from youse.support import services
+
+    today = timezone.localdate()
+    dep = personas.department
+    call = services.create_call(
+        dep,
+        {"year": today.year, "title": "专项资金", "document": "陕工信发〔2020〕1号",
+         "opens_on": today - dt.timedelta(days=5), "closes_on": today + dt.timedelta(days=5)},
+        {"green": "1000"},
+    )  # fmt: skip
+    services.open_call(dep, call)
+    if kind == "support_call":
+        return call
+    user, enterprise, division = {
+        "a": (personas.ent_a, personas.enterprise_a, "610822"),
+        "b": (personas.ent_b, personas.enterprise_b, "610300"),
+    }[target]
+    if kind == "support_app":
+        data = {"category": "green", "project_name": "节能改造", "total_investment": "100", "requested": "50"}
+        return services.create_application(
+            user, call, enterprise, data, [{"indicator": "节能量", "unit": "tce", "expected": "10"}]
+        )
+    return services.create_holding(
+        user, {"kind": "commercial", "metal": "Mg", "product": "电解镁", "enterprise": enterprise,
+               "warehouse": "成品库", "division": division},
+    )  # fmt: skip
