@@ -187,6 +187,21 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "cooperation:progress": ("coop_project", {"a": POST_ONLY_A}),
     "cooperation:review": ("coop_project", {"a": POST_ONLY_A}),
     "cooperation:flag": ("coop_project", {"a": POST_ONLY_A}),
+    # The credit support list (三(五)): object "a" is a published edition (and A's entry in it), "b" B's
+    # entry. Everyone signed in reads in scope (a city its city's entries, an enterprise its own; the
+    # enterprise's landing page is its own entries); only the department derives, overrides, publishes.
+    "credit:editions": (None, {None: row(200, 200, 200, 302, 302, 302)}),
+    "credit:derive": (None, {None: PUBLISH_POST}),
+    "credit:criteria": (None, {None: SIGNED_IN}),
+    "credit:edition": ("credit_edition", {"a": SIGNED_IN}),
+    "credit:publish": ("credit_edition", {"a": PUBLISH_POST}),
+    "credit:export": ("credit_edition", {"a": SIGNED_IN}),
+    "credit:entry": ("credit_entry", {"a": VIEW_A, "b": VIEW_B}),
+    "credit:override": ("credit_entry", {"a": PUBLISH_POST}),
+    "credit:enterprise": ("enterprise", {"a": VIEW_A, "b": VIEW_B}),
+    # The public list: published editions and their included enterprises, open to everyone.
+    "credit_public:index": (None, {None: OPEN}),
+    "credit_public:detail": ("credit_edition", {"a": OPEN}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
     # Support funds and reserves (三(四) 三(六)): object "a" is enterprise A's draft application (and the
@@ -320,6 +335,8 @@ def _stats_object(personas, kind: str, target: str):
         return _support_object(personas, kind, target)
     if kind.startswith("coop_"):
         return _cooperation_object(personas, kind, target)
+    if kind.startswith("credit_"):
+        return _credit_object(personas, kind, target)
     if kind == "bulletin":
         return _bulletin_object(target)
     if kind == "public_scheme":
@@ -684,3 +701,16 @@ def _support_object(personas, kind: str, target: str):
         user, {"kind": "commercial", "metal": "Mg", "product": "电解镁", "enterprise": enterprise,
                "warehouse": "成品库", "division": division},
     )  # fmt: skip
+
+
+def _credit_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from youse.credit import services
+
+    # The personas' two enterprises are judged (both excluded: no reports, no inspection); published.
+    edition = services.derive_edition(personas.department, year=2020, as_of=dt.date(2020, 12, 31))
+    services.publish_edition(personas.department, edition, document="陕工信函〔2021〕1号")
+    if kind == "credit_edition":
+        return edition
+    return edition.entries.get(enterprise={"a": personas.enterprise_a, "b": personas.enterprise_b}[target])
