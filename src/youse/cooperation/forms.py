@@ -2,10 +2,10 @@
 share, dates in order, amounts, transitions, who may act) is cooperation/services.py's, whose
 ValidationError is put back on the fields with `add_service_errors`."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,7 +31,9 @@ AMOUNT = {"min_value": Decimal(0), "max_digits": 14, "decimal_places": 2}
 
 
 def _date(label, required=False, help_text="") -> forms.DateField:
-    return forms.DateField(label=label, required=required, help_text=help_text, widget=forms.DateInput(DATE))
+    return forms.DateField(
+        label=label, required=required, help_text=help_text, widget=forms.DateInput(DATE, format="%Y-%m-%d")
+    )
 
 
 def _text(label, rows=2, required=False, help_text="") -> forms.CharField:
@@ -202,7 +204,8 @@ class ReviewForm(BootstrapForm):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("initial", {"year": dt.date.today().year - 1, "reviewed_on": dt.date.today()})
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"year": today.year - 1, "reviewed_on": today})
         super().__init__(*args, **kwargs)
 
 

@@ -52,7 +52,11 @@ STATUS_COLOURS = {
     Status.SUSPENDED: "warning",
     Status.EXITED: "dark",
 }
-RISK_LABELS = {Risk.LOW: _("Low"), Risk.MEDIUM: _("Medium"), Risk.HIGH: _("High")}
+RISK_LABELS = {
+    Risk.LOW: pgettext_lazy("risk level", "Low"),
+    Risk.MEDIUM: pgettext_lazy("risk level", "Medium"),
+    Risk.HIGH: pgettext_lazy("risk level", "High"),
+}
 RISK_COLOURS = {Risk.LOW: "success", Risk.MEDIUM: "warning", Risk.HIGH: "danger"}
 
 MODE_CHOICES = [(m.value, label) for m, label in MODE_LABELS.items()]
