@@ -105,7 +105,7 @@ def _app_out(a: Application) -> dict:
         "city": a.enterprise.division.prefecture,
         "category_label": str(a.get_category_display()),
         "state_label": str(a.state_label),
-        "disbursed": getattr(a, "paid", None) if getattr(a, "paid", None) is not None else disbursed(a),
+        "disbursed": queries.money(a.paid if getattr(a, "paid", None) is not None else disbursed(a)),
     }
 
 

@@ -96,6 +96,11 @@ def filter_applications(qs: QuerySet, **f) -> QuerySet:
     return qs
 
 
+def money(value) -> Decimal:
+    """An amount in 万元 with its two places (SQLite's sums of decimals come back without them)."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
 def _sums(rows: list[Application], key, label) -> list[dict]:
     out: dict[str, dict] = {}
     for a in rows:
@@ -106,6 +111,9 @@ def _sums(rows: list[Application], key, label) -> list[dict]:
         row["requested"] += a.requested
         row["approved"] += a.approved or 0
         row["disbursed"] += a.paid or 0
+    for row in out.values():
+        for key in ("requested", "approved", "disbursed"):
+            row[key] = money(row[key])
     return list(out.values())
 
 
@@ -206,7 +214,7 @@ def summary(user, on: dt.date) -> list[dict]:
     out = []
     for metal_id, kind in sorted(set(held) | set(plans), key=lambda k: (metals[k[0]].order, k[1] != "government")):
         plan, row = plans.get((metal_id, kind)), held.get((metal_id, kind), {})
-        t = row.get("t") or Decimal(0)
+        t = Decimal(row.get("t") or 0).quantize(Decimal("0.001"))
         out.append({
             "metal": metals[metal_id].code, "metal_name": metals[metal_id].name, "kind": kind,
             "kind_label": str(kinds[kind]), "product": plan.product if plan else "",
