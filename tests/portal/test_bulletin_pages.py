@@ -39,6 +39,7 @@ def test_the_department_publishes_the_monthly_bulletin_in_a_few_clicks(ready):
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert 'name="text"' in page.text and "草稿 draft" in page.text and "<svg" in page.text
+    assert f"At most {services.MAX_OVERVIEW} characters" in page.text
     # Publishing without the overview is refused with the reason.
     refused = client.post(reverse("bulletins:publish", args=[bulletin.pk]), follow=True)
     assert "Write the overview" in refused.text

@@ -126,6 +126,7 @@ def document(bulletin: Bulletin, *, with_charts: bool = True) -> dict:
         "headline": headline,
         "sections": sections,
         "generated_at": data.get("generated_at", ""),
+        "generated_label": _moment_label(data.get("generated_at")),
         "limits": {"overview": MAX_OVERVIEW, "section": MAX_SECTION},
         "css_title": _css_string(bulletin.title),
     }
@@ -134,6 +135,17 @@ def document(bulletin: Bulletin, *, with_charts: bool = True) -> dict:
 def _css_string(text: str) -> str:
     """Text for a CSS string literal (the PDF's running header)."""
     return " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+
+
+def _moment_label(text: str | None) -> str:
+    """An ISO timestamp as local 'YYYY-MM-DD HH:MM' (the figures' computation time)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return ""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _date_label(day: dt.date | None) -> str:
