@@ -131,6 +131,7 @@ class ProjectForm(BootstrapForm):
                 "metal": project.metal.code,
                 "stage": project.stage.code,
             }
+        kwargs.setdefault("initial", {"status": "planned", "risk_level": "medium"})
         super().__init__(*args, **kwargs)
         if project is not None or getattr(user, "role", None) == Role.ENTERPRISE:
             del self.fields["enterprise"]
