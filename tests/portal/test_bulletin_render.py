@@ -133,3 +133,18 @@ def test_without_a_cjk_font_the_chart_names_the_package(monkeypatch):
 def test_filenames_name_the_month_and_version():
     assert render.filename(bulletin(version=2), "pdf") == "陕西省有色金属行业产能监测预警月报-2020-06-v2.pdf"
     assert render.filename(bulletin(status="draft"), "docx").endswith("-v1-草稿.docx")
+
+
+def test_a_published_bulletins_pdf_and_word_are_rendered_once(monkeypatch):
+    published = bulletin()
+    published.pk = 4242
+    calls = []
+    real_html, real_docx = render.html, render._docx
+    monkeypatch.setattr(render, "html", lambda b, **kw: calls.append("pdf") or real_html(b, **kw))
+    monkeypatch.setattr(render, "_docx", lambda b: calls.append("docx") or real_docx(b))
+    assert render.pdf(published) == render.pdf(published)
+    assert render.docx(published) == render.docx(published)
+    draft = bulletin(status="draft")
+    draft.pk = 4243
+    render.docx(draft), render.docx(draft)
+    assert calls == ["pdf", "docx", "docx", "docx"]

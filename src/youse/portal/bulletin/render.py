@@ -210,7 +210,19 @@ def _east_asian(style_or_run, font: str) -> None:
 
 def docx(bulletin: Bulletin) -> bytes:
     """The Word document: title, issue line, overview, headline table, then each section's commentary,
-    paragraphs, tables and charts (PNG)."""
+    paragraphs, tables and charts (PNG). Cached for published bulletins, like the PDF."""
+    key = f"youse:bulletin-docx:{_fingerprint(bulletin)}"
+    if bulletin.is_published and bulletin.pk:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    content = _docx(bulletin)
+    if bulletin.is_published and bulletin.pk:
+        cache.set(key, content, PDF_CACHE_SECONDS)
+    return content
+
+
+def _docx(bulletin: Bulletin) -> bytes:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
