@@ -1,5 +1,5 @@
-"""Pure helpers of the bulletin's content: number formatting, periods, table and chart blocks, and the
-factual paragraphs written from figures. No ORM and no I/O (tests/portal/test_bulletin_content.py).
+"""Pure helpers of the bulletin's content: number formatting, periods, and the shapes of sections, tables
+and charts (the paragraphs are in content_text.py). No ORM and no I/O (tests/portal/test_bulletin_content.py).
 
 Numbers travel as plain strings ("85.3", "123456"): the published bulletin is a frozen JSON snapshot and
 its tables become open-data files, so no float ever enters it."""
@@ -68,10 +68,6 @@ def comparator(code: str) -> str:
 
 
 # --- Periods -----------------------------------------------------------------------------------------
-
-
-def ytd_of(month: Period) -> Period:
-    return Period("ytd", month.year, month.number)
 
 
 def trend(month: Period, n: int = 13) -> list[Period]:
