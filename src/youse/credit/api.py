@@ -130,6 +130,16 @@ def _edition_detail(user, pk: int) -> dict:
     }
 
 
+# Before /editions/{edition_id}, whose pattern would otherwise take "derive" for an id.
+@router.post("/editions/derive", response={200: EditionDetail, **ERRORS}, summary="Derive an edition as of a date")
+def derive_edition(request: HttpRequest, payload: DeriveIn) -> dict:
+    """The year's draft is derived again if there is one (its overrides kept); otherwise a new edition is
+    drafted, carrying the overrides of the year's latest edition."""
+    user = request.auth
+    ed = services.derive_edition(user, year=payload.year, as_of=payload.as_of, title=payload.title, note=payload.note)
+    return _edition_detail(user, ed.pk)
+
+
 @router.get(
     "/editions/{edition_id}",
     response={200: EditionDetail, **ERRORS},
@@ -138,15 +148,6 @@ def _edition_detail(user, pk: int) -> dict:
 def get_edition(request: HttpRequest, edition_id: int = ObjectId) -> dict:
     _can_read(request.auth)
     return _edition_detail(request.auth, edition_id)
-
-
-@router.post("/editions/derive", response={200: EditionDetail, **ERRORS}, summary="Derive an edition as of a date")
-def derive_edition(request: HttpRequest, payload: DeriveIn) -> dict:
-    """The year's draft is derived again if there is one (its overrides kept); otherwise a new edition is
-    drafted, carrying the overrides of the year's latest edition."""
-    user = request.auth
-    ed = services.derive_edition(user, year=payload.year, as_of=payload.as_of, title=payload.title, note=payload.note)
-    return _edition_detail(user, ed.pk)
 
 
 @router.post("/editions/{edition_id}/publish", response={200: EditionDetail, **ERRORS}, summary="Publish an edition")
