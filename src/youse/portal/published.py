@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from youse.portal.models import Bulletin
 from youse.stats import rules
@@ -41,13 +41,14 @@ def _decimal(text) -> Decimal | None:
         return None
 
 
-SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "rank_lte": "≤"}
+# Comparators as the engine names them (gte, ...) and as the bulletin writes them (>=, ...).
+SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "rank_lte": "≤", ">=": "≥", "<=": "≤"}
 STATUS = {
-    rules.MET: (gettext_lazy("met"), "success"),
-    rules.ON_TRACK: (gettext_lazy("on track"), "success"),
-    rules.OFF_TRACK: (gettext_lazy("off track"), "danger"),
-    rules.MISSED: (gettext_lazy("missed"), "danger"),
-    rules.UNKNOWN: (gettext_lazy("no data"), "secondary"),
+    rules.MET: (pgettext_lazy("target status", "met"), "success"),
+    rules.ON_TRACK: (pgettext_lazy("target status", "on track"), "success"),
+    rules.OFF_TRACK: (pgettext_lazy("target status", "off track"), "danger"),
+    rules.MISSED: (pgettext_lazy("target status", "missed"), "danger"),
+    rules.UNKNOWN: (pgettext_lazy("target status", "no data"), "secondary"),
 }
 
 
