@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from youse.core import audit, scopes
 from youse.core.models import AuditEvent, Division, Metal
@@ -21,7 +21,7 @@ from youse.support.rules import AppState, CallState
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 STEP_LABELS = {
-    "drafted": gettext_lazy("Drafted"),
+    "drafted": pgettext_lazy("support step", "Drafted"),
     "edited": gettext_lazy("Edited"),
     "submitted": gettext_lazy("Submitted to the city"),
     "recommended": gettext_lazy("Recommended by the city"),
@@ -32,9 +32,9 @@ STEP_LABELS = {
     "accepted": gettext_lazy("Acceptance passed"),
     "failed": gettext_lazy("Acceptance failed"),
     "repaid": gettext_lazy("Repayment recorded"),
-    "created": gettext_lazy("Drafted"),
+    "created": pgettext_lazy("support step", "Drafted"),
     "opened": gettext_lazy("Opened for applications"),
-    "closed": gettext_lazy("Closed"),
+    "closed": pgettext_lazy("support step", "Closed"),
 }
 
 

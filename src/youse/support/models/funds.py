@@ -18,6 +18,14 @@ CATEGORY_CHOICES = [
     (Category.BRAND.value, _("Brand building (品牌建设)")),
     (Category.PLATFORM.value, _("Public service platform (公共服务平台)")),
 ]
+# For charts, where the full labels do not fit.
+CATEGORY_SHORT = {
+    Category.GREEN.value: pgettext_lazy("support category", "Green"),
+    Category.INTELLIGENT.value: pgettext_lazy("support category", "Intelligent"),
+    Category.HIGH_END.value: pgettext_lazy("support category", "High-end"),
+    Category.BRAND.value: pgettext_lazy("support category", "Brand"),
+    Category.PLATFORM.value: pgettext_lazy("support category", "Platform"),
+}
 CALL_STATES = [
     (CallState.DRAFT.value, pgettext_lazy("fund call", "Draft")),
     (CallState.OPEN.value, pgettext_lazy("fund call", "Open")),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from youse.registry.models import Enterprise
 from youse.support import excel, queries, rules, services
 from youse.support.forms import ApplicationFilterForm, ApplicationForm, CallForm, add_service_errors, mark_invalid
 from youse.support.models import Application
+from youse.support.models.funds import CATEGORY_SHORT
 from youse.support.rules import AppState, CallState
 from youse.support.services.funds import disbursed
 from youse.support.views.common import chart_number, refused, render_page
@@ -50,7 +52,7 @@ def _chart(t: dict) -> dict:
         return {"name": name, "data": [chart_number(r[key]) for r in rows], "color": color}
 
     return {
-        "categories": [r["label"] for r in rows],
+        "categories": [str(CATEGORY_SHORT[r["key"]]) for r in rows],
         "unit": _("万元"),
         "horizontal": True,
         "series": [
@@ -254,6 +256,7 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "support/call_detail.html",
         {"call": call, "budgets": queries.budgets_of(call), "count": apps.count(),
+         "reopenable": call.state != CallState.OPEN and call.closes_on >= timezone.localdate(),
          "apps_url": f"{reverse('support:applications')}?call={call.pk}", "timeline": queries.timeline(call)},
     )  # fmt: skip
 
