@@ -19,6 +19,7 @@ from youse.core.roles import Role
 from youse.credit import excel, queries, services
 from youse.credit.forms import DeriveForm, OverrideForm, PublishForm, add_service_errors, mark_invalid
 from youse.credit.models import Criterion, Edition, Entry
+from youse.enforcement.models import CLOSURE_LABELS, ORDER_LABELS, Inspection
 from youse.registry.models import Enterprise
 
 FILTERS = ("included", "city", "metal", "failing", "q")
@@ -169,6 +170,20 @@ def _entry_context(request: HttpRequest, entry: Entry, form: OverrideForm | None
         "form": form if can_override else None,
         "history": history_events(user, entry),
         "facts": entry.facts or {},
+        "labels": _labels(entry.facts or {}),
+    }
+
+
+def _labels(facts: dict) -> dict:
+    """The frozen facts' codes (status, verdict, order and closure states) as people read them."""
+    orders = {s.value: label for s, label in ORDER_LABELS.items()}
+    closures = {s.value: label for s, label in CLOSURE_LABELS.items()}
+    inspection = facts.get("latest_inspection") or {}
+    return {
+        "status": dict(Enterprise.Status.choices).get(facts.get("status"), facts.get("status", "")),
+        "verdict": dict(Inspection.Verdict.choices).get(inspection.get("verdict"), inspection.get("verdict", "")),
+        "orders": [{**o, "state_label": orders.get(o["state"], o["state"])} for o in facts.get("open_orders", [])],
+        "closures": [{**c, "state_label": closures.get(c["state"], c["state"])} for c in facts.get("closures", [])],
     }
 
 
