@@ -233,3 +233,10 @@ def test_it_leaves_nothing_half_written_when_publishing_fails(edition, cast, mon
         services.publish_edition(cast.department, edition, document="一号")
     edition.refresh_from_db()
     assert edition.status == "draft" and edition.document == ""
+
+
+def test_it_refuses_to_derive_with_a_criterion_whose_parameters_are_wrong(cast):
+    Criterion.objects.filter(code="no-exceedance").update(params={"months": "soon"})
+    with pytest.raises(ValidationError) as exc:
+        services.derive_edition(cast.department, year=2020, as_of=AS_OF)
+    assert "no-exceedance" in exc.value.message_dict["criteria"][0]

@@ -96,6 +96,9 @@ def derive_edition(actor, *, year: int, as_of: dt.date, title: str = "", note: s
     criteria = active_criteria()
     if not criteria:
         raise ValidationError({"criteria": [_("No active criterion: add the criteria in the admin first.")]})
+    broken = [f"{c.code}: {p}" for c in criteria for p in rules.check_params(c.kind, c.params)]
+    if broken:
+        raise ValidationError({"criteria": broken})
     title = (title or "").strip()[:160] or default_title(year)
     with transaction.atomic():
         draft = Edition.objects.select_for_update().filter(year=year, status=Edition.Status.DRAFT).first()
