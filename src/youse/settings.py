@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer, static files included.
+    "youse.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "youse.core.middleware.ChineseFirstMiddleware",
@@ -200,6 +202,51 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Cookies go along with top-level navigation from other sites (a link in an e-mail still opens signed
+# in) but never with their forms, frames or scripts.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: htmx sends the token from the hx-headers attribute of base.html, the
+# API's Swagger page from its data-csrf-token attribute. So the cookie can be hidden from scripts.
+CSRF_COOKIE_HTTPONLY = True
+# A session ends after this many seconds (default 12 hours: one working day), whatever the activity.
+SESSION_COOKIE_AGE = int(os.environ.get("YOUSE_SESSION_SECONDS", str(12 * 3600)))
+# HTTPS only for this host, from the browser's side; 0 (the default) sends no Strict-Transport-Security.
+# Production sets a year (deploy/systemd/youse.env.example). Subdomains and the browsers' preload list
+# are the operator's decision: other systems of the same domain may not speak HTTPS.
+SECURE_HSTS_SECONDS = int(os.environ.get("YOUSE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YOUSE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("YOUSE_HSTS_PRELOAD", False)
+# nginx redirects port 80 to HTTPS; this is a second line for requests that reach Django over plain
+# HTTP all the same. The health check and the metrics scraper may call gunicorn on the loopback directly.
+SECURE_SSL_REDIRECT = env_bool("YOUSE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_REFERRER_POLICY = os.environ.get("YOUSE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (core/middleware.py SecurityHeadersMiddleware). Every script, style, font and
+# image comes from /static/ (npm packages collected there, never a CDN). Scripts and styles need
+# 'unsafe-inline': the pages set up their ECharts charts in short inline <script> blocks and Bootstrap
+# layouts use style= attributes; a nonce would have to be threaded through every template. What the
+# policy still stops: scripts, frames, fonts and connections from any other origin, <object>/<embed>,
+# <base> hijacking, forms posting elsewhere and framing by other sites. User text is escaped by the
+# templates (docs/security.md), which is what keeps it out of those inline blocks.
+# data: images are Bootstrap's inline SVG icons (form controls) and ECharts' "save as image".
+YOUSE_CONTENT_SECURITY_POLICY = os.environ.get(
+    "YOUSE_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+# Browser features no page of Youse uses, switched off for the pages and anything they might embed.
+YOUSE_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# check --deploy warns unless HSTS covers subdomains (W005) and asks for preloading (W021). Both are
+# decisions about the whole domain (e.g. every system under *.gov.cn of the province), which this
+# platform cannot make for its neighbours; YOUSE_HSTS_INCLUDE_SUBDOMAINS and YOUSE_HSTS_PRELOAD let the
+# operator make them. Nothing else is silenced (tests/core/test_security_deploy.py).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 LOGGING = {
     "version": 1,

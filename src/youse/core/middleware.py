@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from youse.core import audit
 from youse.core.models import AuditEvent
 
@@ -35,3 +37,22 @@ class ChineseFirstMiddleware:
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Adds the headers Django's SecurityMiddleware does not send: Content-Security-Policy and
+    Permissions-Policy (settings YOUSE_CONTENT_SECURITY_POLICY, YOUSE_PERMISSIONS_POLICY; an empty value
+    sends none). A view that sets its own header keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        csp = getattr(settings, "YOUSE_CONTENT_SECURITY_POLICY", "")
+        if csp and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = csp
+        permissions = getattr(settings, "YOUSE_PERMISSIONS_POLICY", "")
+        if permissions and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = permissions
+        return response
