@@ -5,6 +5,7 @@ Django's createsuperuser makes an account without a role, which sees nothing; re
 
 import getpass
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -42,6 +43,13 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
         if len(password) < 10:
             raise CommandError("The password must have at least 10 characters.")
+        # The rest of AUTH_PASSWORD_VALIDATORS too (common passwords, likeness to the account's names), as
+        # the admin's password forms apply them.
+        candidate = User(username=options["username"], display_name=options["name"])
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         with audit.channel(AuditEvent.Channel.CLI):
             try:
                 user = services.create_user(
