@@ -8,6 +8,7 @@ only when a chart is drawn, and through its object API (no pyplot state), so it 
 Rendered SVG is cached by the chart's content: a published bulletin's charts are drawn once."""
 
 import hashlib
+import html
 import io
 import json
 import math
@@ -156,7 +157,8 @@ def svg(block: dict) -> str:
     prefix = f"c{digest(block)[:8]}-"
     text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', text)
     text = re.sub(r'(url\(#|href="#)([^")]+)', lambda m: f"{m[1]}{prefix}{m[2]}", text)
-    title = str(block.get("title", "")).replace("&", "&amp;").replace("<", "&lt;")
+    # Escaped for an attribute value as well as for text: a quote must not end aria-label.
+    title = html.escape(str(block.get("title", "")), quote=True)
     text = text.replace(">", f' role="img" aria-label="{title}"><title>{title}</title>', 1)
     cache.set(key, text, CACHE_SECONDS)
     return text
