@@ -187,21 +187,6 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "cooperation:progress": ("coop_project", {"a": POST_ONLY_A}),
     "cooperation:review": ("coop_project", {"a": POST_ONLY_A}),
     "cooperation:flag": ("coop_project", {"a": POST_ONLY_A}),
-    # The credit support list (三(五)): object "a" is a published edition (and A's entry in it), "b" B's
-    # entry. Everyone signed in reads in scope (a city its city's entries, an enterprise its own; the
-    # enterprise's landing page is its own entries); only the department derives, overrides, publishes.
-    "credit:editions": (None, {None: row(200, 200, 200, 302, 302, 302)}),
-    "credit:derive": (None, {None: PUBLISH_POST}),
-    "credit:criteria": (None, {None: SIGNED_IN}),
-    "credit:edition": ("credit_edition", {"a": SIGNED_IN}),
-    "credit:publish": ("credit_edition", {"a": PUBLISH_POST}),
-    "credit:export": ("credit_edition", {"a": SIGNED_IN}),
-    "credit:entry": ("credit_entry", {"a": VIEW_A, "b": VIEW_B}),
-    "credit:override": ("credit_entry", {"a": PUBLISH_POST}),
-    "credit:enterprise": ("enterprise", {"a": VIEW_A, "b": VIEW_B}),
-    # The public list: published editions and their included enterprises, open to everyone.
-    "credit_public:index": (None, {None: OPEN}),
-    "credit_public:detail": ("credit_edition", {"a": OPEN}),
     # Prometheus metrics: loopback (the scraper) and staff only; see the proxy test below.
     "metrics": (None, {None: OPEN}),
     # Support funds and reserves (三(四) 三(六)): object "a" is enterprise A's draft application (and the
@@ -224,6 +209,21 @@ PAGES: dict[str, tuple[str | None, dict]] = {
     "support:holding-create": (None, {None: row(200, 403, 403, 200, 200, 302)}),
     "support:holding-detail": ("support_holding", {"a": VIEW_A, "b": VIEW_B}),
     "support:holding-move": ("support_holding", {"a": POST_ONLY_A}),
+    # The credit support list (三(五)): object "a" is a published edition (and A's entry in it), "b" B's
+    # entry. Everyone signed in reads in scope (a city its city's entries, an enterprise its own; the
+    # enterprise's landing page is its own entries); only the department derives, overrides, publishes.
+    "credit:editions": (None, {None: row(200, 200, 200, 302, 302, 302)}),
+    "credit:derive": (None, {None: PUBLISH_POST}),
+    "credit:criteria": (None, {None: SIGNED_IN}),
+    "credit:edition": ("credit_edition", {"a": SIGNED_IN}),
+    "credit:publish": ("credit_edition", {"a": PUBLISH_POST}),
+    "credit:export": ("credit_edition", {"a": SIGNED_IN}),
+    "credit:entry": ("credit_entry", {"a": VIEW_A, "b": VIEW_B}),
+    "credit:override": ("credit_entry", {"a": PUBLISH_POST}),
+    "credit:enterprise": ("enterprise", {"a": VIEW_A, "b": VIEW_B}),
+    # The public list: published editions and their included enterprises, open to everyone.
+    "credit_public:index": (None, {None: OPEN}),
+    "credit_public:detail": ("credit_edition", {"a": OPEN}),
     # The monthly bulletin: the department drafts and publishes; provincial units and cities read drafts;
     # enterprises have no bulletin pages of their own. Object "a" is the published bulletin of 2020-06,
     # "b" a draft of 2020-07: the public pages show the first to everyone and the second to no one.
@@ -670,6 +670,19 @@ def _cooperation_object(personas, kind: str, target: str):
     return filed(personas, enterprise, user)
 
 
+def _credit_object(personas, kind: str, target: str):
+    import datetime as dt
+
+    from youse.credit import services
+
+    # The personas' two enterprises are judged (both excluded: no reports, no inspection); published.
+    edition = services.derive_edition(personas.department, year=2020, as_of=dt.date(2020, 12, 31))
+    services.publish_edition(personas.department, edition, document="陕工信函〔2021〕1号")
+    if kind == "credit_edition":
+        return edition
+    return edition.entries.get(enterprise={"a": personas.enterprise_a, "b": personas.enterprise_b}[target])
+
+
 def _support_object(personas, kind: str, target: str):
     import datetime as dt
 
@@ -701,16 +714,3 @@ def _support_object(personas, kind: str, target: str):
         user, {"kind": "commercial", "metal": "Mg", "product": "电解镁", "enterprise": enterprise,
                "warehouse": "成品库", "division": division},
     )  # fmt: skip
-
-
-def _credit_object(personas, kind: str, target: str):
-    import datetime as dt
-
-    from youse.credit import services
-
-    # The personas' two enterprises are judged (both excluded: no reports, no inspection); published.
-    edition = services.derive_edition(personas.department, year=2020, as_of=dt.date(2020, 12, 31))
-    services.publish_edition(personas.department, edition, document="陕工信函〔2021〕1号")
-    if kind == "credit_edition":
-        return edition
-    return edition.entries.get(enterprise={"a": personas.enterprise_a, "b": personas.enterprise_b}[target])

@@ -22,8 +22,8 @@ from youse.core import audit
 from youse.core.models import AuditEvent, Division, IndustrialBase, Metal, User, ValueChainStage
 from youse.demo import bulletins as demo_bulletins
 from youse.demo import capacity as demo_capacity
-from youse.demo import credit as demo_credit
 from youse.demo import cooperation as demo_cooperation
+from youse.demo import credit as demo_credit
 from youse.demo import enforcement as demo_enforcement
 from youse.demo import monitoring as demo_monitoring
 from youse.demo import personas
@@ -208,10 +208,10 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
         demo_supervision.build({u.username: u for u in [department, *users]}, today)
         # Support funds and reserves: the enterprises' projects and holdings, with the personas' steps.
         demo_support.build({u.username: u for u in [department, *users]}, by_key, seed, today)
-        # The credit support list reads inspections, orders, closures, alarms, violations and the reports.
-        credit = demo_credit.build(department, today)
         # Overseas projects of the leader enterprises, registered by their personas, the city or the department.
         demo_cooperation.build({u.username: u for u in [department, *users]}, by_key, today)
+        # The credit support list reads inspections, orders, closures, alarms, violations and the reports.
+        credit = demo_credit.build(department, today)
         # The monthly bulletins read every module: last.
         bulletins = demo_bulletins.build(department, today)
         counts = {
@@ -228,8 +228,8 @@ def build(seed: int = 42, scale: int = 1, *, progress: Progress | None = None, r
             **demo_supervision.counts(),
             **bulletins,
             **demo_support.counts(),
-            **credit,
             **demo_cooperation.counts(),
+            **credit,
         }
         dataset = record_dataset(department, seed, scale, counts)
     return BuildResult(dataset, time.perf_counter() - started)
