@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router
+from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from youse.capacity import ledger, services
@@ -603,9 +604,18 @@ def list_objections(request: HttpRequest, filters: Query[ObjectionFilters]) -> d
     summary="Object to a scheme in public notice (anyone, signed in or not)",
 )
 def file_objection(request: HttpRequest, payload: ObjectionIn, scheme_id: int = ObjectId) -> tuple[int, dict]:
+    from youse.capacity.views_public import _count_filing, _rate_limited
+
     actor = _actor(request)
     scheme = _scheme(actor or AnonymousUser(), scheme_id)
-    objection = services.file_objection(actor, scheme, payload.model_dump(), remote_addr=client_addr(request))
+    addr = client_addr(request)
+    # Anonymous filings share the public form's limit per address (views_public.OBJECTIONS_PER_HOUR):
+    # without it the API would be the way around the form's limit.
+    if actor is None and _rate_limited(addr):
+        raise HttpError(429, _("Too many objections have been filed from your network in the last hour."))
+    objection = services.file_objection(actor, scheme, payload.model_dump(), remote_addr=addr)
+    if actor is None:
+        _count_filing(addr)
     return 201, {
         "id": objection.pk,
         "scheme": _scheme_ref(scheme),
