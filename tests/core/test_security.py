@@ -597,3 +597,29 @@ def test_no_credential_is_written_in_the_source():
             if allowed.get(rel, "\0") not in match[0]:
                 offenders.append(f"{rel}: {match[0]}")
     assert not offenders, offenders
+
+
+# --- Anonymous objections: one limit per address, on the form and the API -----------------------------
+
+
+def test_the_api_keeps_the_objection_forms_limit_per_address(personas):
+    import json
+
+    from youse.capacity.models import Objection
+    from youse.capacity.views_public import OBJECTIONS_PER_HOUR
+
+    scheme = matrix._stats_object(personas, "objection", "a").scheme
+    url = f"/api/v1/capacity/schemes/{scheme.pk}/objections"
+    body = json.dumps({"name": "王五", "contact": "13900000000", "text": "拆除不实。"})
+    client = Client()
+    before = Objection.objects.count()
+    for _ in range(OBJECTIONS_PER_HOUR):
+        assert client.post(url, body, "application/json", REMOTE_ADDR="198.51.100.20").status_code == 201
+    refused = client.post(url, body, "application/json", REMOTE_ADDR="198.51.100.20")
+    assert refused.status_code == 429 and refused.json()["detail"]
+    assert Objection.objects.count() == before + OBJECTIONS_PER_HOUR
+    # The page counts the same filings: that address cannot go round the limit through the form either.
+    page = reverse("capacity_public:scheme", kwargs={"code": scheme.code})
+    form = {"name": "王五", "contact": "13900000000", "text": "拆除不实。"}
+    assert client.post(page, form, REMOTE_ADDR="198.51.100.20").status_code == 429
+    assert client.post(url, body, "application/json", REMOTE_ADDR="198.51.100.21").status_code == 201
