@@ -623,3 +623,18 @@ def test_the_api_keeps_the_objection_forms_limit_per_address(personas):
     form = {"name": "王五", "contact": "13900000000", "text": "拆除不实。"}
     assert client.post(page, form, REMOTE_ADDR="198.51.100.20").status_code == 429
     assert client.post(url, body, "application/json", REMOTE_ADDR="198.51.100.21").status_code == 201
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "http:\\\\evil.example"])
+def test_sign_in_does_not_redirect_to_another_site(personas, target):
+    client = personas.client("anonymous")
+    response = client.post(reverse("login"), {"username": "gxt", "password": "youse-test-password", "next": target})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_the_language_switch_does_not_redirect_to_another_site(personas):
+    response = personas.client("anonymous").post(
+        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert "evil.example" not in response.get("Location", "")
