@@ -94,7 +94,7 @@ class ProjectForm(BootstrapForm):
         max_value=Decimal(100),
         max_digits=5,
         decimal_places=2,
-        help_text=_("Held by the Chinese side: above 50% for 控股, at most 50% for 参股."),
+        help_text=_("Share held by the Chinese side (%): above 50 for 控股, at most 50 for 参股."),
     )
     total_investment = forms.DecimalField(label=_("Total investment (万美元)"), **AMOUNT)
     chinese_investment = forms.DecimalField(label=_("Chinese-side investment (万美元)"), required=False, **AMOUNT)

@@ -37,10 +37,10 @@ FILING_COLOURS = {
     Filing.FILED: "success",
 }
 STATUS_LABELS = {
-    Status.PLANNED: _("Planned"),
+    Status.PLANNED: pgettext_lazy("overseas project", "Planned"),
     Status.APPROVED: _("Approved (境外投资备案)"),
     Status.CONSTRUCTION: _("Under construction"),
-    Status.OPERATING: _("Operating"),
+    Status.OPERATING: pgettext_lazy("overseas project", "Operating"),
     Status.SUSPENDED: _("Suspended"),
     Status.EXITED: _("Exited"),
 }

@@ -79,8 +79,10 @@ def mode_share_problem(mode: str, share: Decimal | None) -> str | None:
     if share <= 0 or share > WHOLE:
         return _("The equity share must be above 0% and at most 100%.")
     if mode == Mode.HOLDING and share <= HALF:
+        # xgettext:no-python-format
         return _("Holding control (控股) needs more than 50% of the equity.")
     if mode == Mode.STAKE and share > HALF:
+        # xgettext:no-python-format
         return _("Taking a stake (参股) means at most 50% of the equity; more is holding control (控股).")
     if mode not in {m.value for m in Mode}:
         return _("Unknown investment mode: %(v)s") % {"v": mode}
