@@ -299,7 +299,7 @@ def test_it_tabulates_production_and_capacity_by_metal_city_and_base(may):
         metals["Mg"]["metal"]: "3500",
         metals["Ti"]["metal"]: "500",
     }
-    assert "4000 t (33.3% year on year)" in section(doc, "production")["paragraphs"][0]
+    assert "4000吨（同比33.3%）" in section(doc, "production")["paragraphs"][0]  # the bulletin is in Chinese
     # Before unit B started (March 2020), Baoji has no capacity and no output: no row.
     earlier = content.build(Period("month", 2020, 2))
     assert [r["city_code"] for r in block(earlier, "production_by_city")["rows"]] == ["610800"]
@@ -317,7 +317,7 @@ def test_a_month_without_data_still_gives_a_valid_document(db):
                 assert b["rows"] == [] and b["columns"]
     assert all(v["value"] is None for v in doc["indicators"] if v["indicator"] != "revenue_rank")
     assert doc["warnings"] == []
-    assert section(doc, "production")["paragraphs"][0] == "No accepted monthly report covers 1/2012."
+    assert section(doc, "production")["paragraphs"][0] == "2012年1月无已审核通过的统计月报。"
     assert block(doc, "al_utilisation_trend")["categories"][0] == "2011-01"
 
 
@@ -347,10 +347,7 @@ def test_it_lists_the_capacity_changes_of_the_month(personas):
     assert yulin["city_code"] == "610800" and yulin["exited_t"] == "50000"
     chart = block(june, "capacity_changes_by_metal")
     assert chart["series"][1]["values"] == ["50000"]
-    assert (
-        "0 production units started production (0 t/yr) and 1 exited (50000 t/yr)"
-        in section(june, "capacity_changes")["paragraphs"][1]
-    )
+    assert "本月投产生产单元0个（0吨/年），退出1个（50000吨/年）" in section(june, "capacity_changes")["paragraphs"][1]
     # Capacity at the month's end follows the history: idle still counts, exited does not.
     assert {r["city_code"]: r["capacity_t"] for r in block(content.build(MAY20), "production_by_city")["rows"]}[
         "610800"
@@ -384,7 +381,7 @@ def test_it_counts_alarms_and_exceedance_hours_by_city_and_metal(personas):
     assert mg["metal_code"] == "Mg" and mg["exceedance_hours"] == "2.0"
     (june,) = block(content.build(Period("month", 2020, 6)), "monitoring_by_city")["rows"]
     assert (june["exceedance_alarms"], june["exceedance_hours"], june["quality_alarms"]) == (0, "3.0", 0)
-    assert "1 exceedance alarms, totalling 2.0 hours" in section(may_doc, "monitoring")["paragraphs"][0]
+    assert "超标报警1次，累计超标2.0小时" in section(may_doc, "monitoring")["paragraphs"][0]
     # Before the point was registered there is nothing to monitor.
     assert block(content.build(Period("month", 2019, 12)), "monitoring_by_city")["rows"] == []
 
@@ -469,8 +466,8 @@ def test_it_lists_the_warnings_of_the_month_with_their_evidence(db):
     assert [r["scope_label"] for r in block(doc, "warnings_fired")["rows"]] == ["铜川市"]
     assert len(block(doc, "warnings_open")["rows"]) == 1
     assert section(doc, "warnings")["paragraphs"] == [
-        "1 early warnings fired on the month's figures.",
-        "1 early warnings raised earlier are still open.",
+        "依据本月数据触发预警1项。",
+        "此前发出的预警中仍有1项尚未解除。",
     ]
 
 
