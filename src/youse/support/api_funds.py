@@ -230,9 +230,13 @@ def disburse(request: HttpRequest, payload: DisburseIn, app_id: int = ObjectId) 
 
 @router.post("/applications/{app_id}/acceptance", response=DETAIL, summary="Record the acceptance")
 def accept(request: HttpRequest, payload: AcceptIn, app_id: int = ObjectId) -> dict:
+    app = _app(request, app_id)
+    # The capability before the figures: a caller who may not record the acceptance is told so (403), not
+    # which outcome it left out.
+    scopes.require(request.auth, "support.manage", app)
     achieved = {a.outcome: a.achieved for a in payload.achieved}
     services.accept(
-        request.auth, _app(request, app_id), passed=payload.passed, report=payload.report, achieved=achieved,
+        request.auth, app, passed=payload.passed, report=payload.report, achieved=achieved,
         accepted_on=payload.accepted_on, repayment=payload.repayment,
     )  # fmt: skip
     return _app_detail(request.auth, app_id)

@@ -1,0 +1,25 @@
+"""Each bug the permission matrix or the schema fuzzing found in the API, held down by one test."""
+
+import pytest
+from django.test import Client
+
+from tests.api.apiclient import PREFIX, Objects, call, tokens
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_refuses_the_acceptance_to_those_who_may_not_record_it_before_reading_the_figures(personas):
+    # POST /support/applications/{id}/acceptance checked the figures first: the environment department,
+    # the city and the enterprise itself got 400 "achieved_1 required" instead of 403.
+    app = Objects(personas).get("support_app", "a")
+    keys = tokens(personas)
+    url = f"{PREFIX}/support/applications/{app.pk}/acceptance"
+    body = ("application/json", {"passed": True, "report": "合格", "achieved": []})
+    for persona in ("environment", "city", "ent_a"):
+        response = call(Client(), "POST", url, keys[persona], body)
+        assert response.status_code == 403, persona
+        assert "achieved" not in response.json()["errors"]
+    # The department still gets the field error on the same body.
+    response = call(Client(), "POST", url, keys["department"], body)
+    assert response.status_code == 400
+    assert f"achieved_{app.outcomes.get().pk}" in response.json()["errors"]
