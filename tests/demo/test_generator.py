@@ -148,9 +148,13 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
     from django.core.cache import cache
     from django.urls import reverse
 
-    from tests.core.test_persona_matrix import ENFORCEMENT_ARGS, PAGES
+    from tests.core.test_persona_matrix import BULLETIN_ARGS, ENFORCEMENT_ARGS, PAGES
+    from youse.cooperation.models import OverseasProject
+    from youse.credit.models import Edition, Entry
     from youse.enforcement.models import Announcement, Campaign, Case, Closure, Evidence, Inspection, RectificationOrder
+    from youse.portal.models import Bulletin
     from youse.pricing.models import Assessment, SurchargeList
+    from youse.support.models import Application, FundCall, Holding
 
     cache.clear()  # the synthetic-data flag is cached
     settings.DEBUG = True  # demo personas' sessions hold only while DEBUG is on
@@ -183,16 +187,26 @@ def test_it_renders_every_page_for_the_department_saying_the_data_are_synthetic(
         "public_announcement": Announcement.objects.filter(published_at__isnull=False).order_by("pk").first(),
         "surcharge_list": SurchargeList.objects.order_by("pk").first(),
         "assessment": Assessment.objects.order_by("pk").first(),
+        "coop_project": OverseasProject.objects.exclude(filing="draft").order_by("pk").first(),
+        "coop_draft": OverseasProject.objects.filter(filing="draft").order_by("pk").first(),
+        "support_app": Application.objects.filter(state="draft").order_by("pk").first(),
+        "support_call": FundCall.objects.order_by("pk").first(),
+        "support_holding": Holding.objects.order_by("pk").first(),
+        "credit_edition": Edition.objects.filter(status="published").order_by("pk").first(),
+        "credit_entry": Entry.objects.order_by("pk").first(),
+        "bulletin": Bulletin.objects.current_published().first(),
         **_supervision_first(),
     }
     first["closure_file"].closure_pk = Closure.objects.get(case=first["closure_file"].case).pk
     rendered = 0
     for name, (kind, targets) in PAGES.items():
         expected = next(iter(targets.values()))["department"]
-        if expected != 200 or name in ("healthz",) or (kind and first[kind] is None):
-            continue
+        if expected != 200 or name in ("healthz", "portal:download") or (kind and first[kind] is None):
+            continue  # (the open-data downloads are files; the portal's tests read them)
         key = (first[kind].code if kind == "public_scheme" else first[kind].pk) if kind else None
-        args = ENFORCEMENT_ARGS[name](first[kind], [key]) if name in ENFORCEMENT_ARGS else [key] if kind else []
+        args = [key] if kind else []
+        if name in ENFORCEMENT_ARGS or name in BULLETIN_ARGS:
+            args = {**ENFORCEMENT_ARGS, **BULLETIN_ARGS}[name](first[kind], [key])
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
         if not response["Content-Type"].startswith("text/html"):

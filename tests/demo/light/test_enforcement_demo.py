@@ -5,15 +5,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone, translation
 
 from youse.capacity import ledger
 from youse.capacity.models import CapacityViolation
 from youse.core.models import AuditEvent
 from youse.demo import enforcement as demo_enforcement
-from youse.demo import generator
 from youse.demo.models import DemoDataset
 from youse.enforcement import rules, services
 from youse.enforcement.models import (
@@ -27,21 +24,6 @@ from youse.enforcement.models import (
 )
 from youse.registry.models import ProductionUnit
 from youse.stats import facts
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield generator.build(42, 1, reports=False)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 # Marked as database tests so that they run with the others, before any transactional test empties the
 # database (pytest-django runs those last).

@@ -12,12 +12,9 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone, translation
 
 from youse.capacity.models import ExitLine, ReplacementScheme
-from youse.demo import generator
 from youse.enforcement.models import Case, Closure, Inspection
 from youse.monitoring.models import Alarm
 from youse.portal.bulletin import content
@@ -31,27 +28,12 @@ TONGCHUAN, YULIN = "city:610200", "city:610800"
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            result = generator.build(42, 1)
-            # The stats tick as it ran in July 2016 and July 2020 (the demo does not run the tick).
-            stats_warnings.evaluate_rules(dt.date(2016, 7, 15))
-            stats_warnings.evaluate_rules(dt.date(2020, 7, 15))
-            yield result
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
 def bulletins(demo, django_db_blocker) -> dict[str, dict]:
     """Every month with accepted reports, built once."""
     with django_db_blocker.unblock():
+        # The stats tick as it ran in July 2016 and July 2020 (the demo does not run the tick).
+        stats_warnings.evaluate_rules(dt.date(2016, 7, 15))
+        stats_warnings.evaluate_rules(dt.date(2020, 7, 15))
         months = sorted(set(MonthlyReport.objects.filter(accepted__isnull=False).values_list("period", flat=True)))
         started = time.perf_counter()
         docs = {f"{m:%Y-%m}": content.build(Period("month", m.year, m.month)) for m in months}

@@ -6,30 +6,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from youse.demo import generator
 from youse.portal.bulletin import render
 from youse.portal.models import Bulletin
 from youse.stats.warnings import last_due_month
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield generator.build(42, 1)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 

@@ -5,32 +5,14 @@ needs, milestones done and overdue, progress reports, a major problem, and a rep
 import io
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
 from youse.core.models import AuditEvent, Division
-from youse.demo import generator
 from youse.supervision import document, report
 from youse.supervision.models import CityPlan, Milestone, ProgressReport, Remark, SubTask
 from youse.supervision.report import task_clauses
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield generator.build(42, 1, reports=False)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 

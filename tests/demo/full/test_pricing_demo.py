@@ -4,33 +4,16 @@
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from youse.core.models import User
-from youse.demo import generator
 from youse.demo import pricing as demo_pricing
 from youse.pricing import rules
 from youse.pricing.models import Assessment, DirectTrading, SurchargeList
 from youse.registry.models import Enterprise
 from youse.stats.facts import ELECTROLYSIS
 from youse.stats.models import MonthlyReport, ReportLine
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield generator.build(42, 1)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 

@@ -3,29 +3,12 @@ rolled back after the module: the 2020 list and the current year's, both publish
 failures (orders overdue, closures, exceedances, the capacity violation) exclude with their reasons."""
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from youse.core.models import User
 from youse.credit.models import Edition, Entry
-from youse.demo import generator
 from youse.enforcement.models import Closure, RectificationOrder
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield generator.build(42, 1)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 

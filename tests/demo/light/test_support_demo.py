@@ -5,31 +5,14 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
-from django.test import Client, override_settings
+from django.test import Client
 from openpyxl import load_workbook
 
 from youse.core import services as core_services
 from youse.core.models import User
-from youse.demo import generator
 from youse.support.models import Application, FundCall, Holding, Movement, ReservePlan
 from youse.support.rules import AppState
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield generator.build(42, 1, reports=False)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 

@@ -1,28 +1,10 @@
 """The demo's overseas projects (youse.demo.cooperation), built once per module and rolled back after."""
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 
 from youse.cooperation.models import OverseasProject, Review
 from youse.core.models import User
-from youse.demo import generator
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media)
-    with django_db_blocker.unblock(), fast:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            # The overseas projects do not depend on the monthly reports: leave them out, for speed.
-            yield generator.build(42, 1, reports=False)
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
