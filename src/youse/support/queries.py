@@ -9,33 +9,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from youse.core import audit, scopes
 from youse.core.models import AuditEvent, Division, Metal
 from youse.support import rules
 from youse.support.models import Application, Disbursement, FundCall, Holding, ReservePlan
-from youse.support.models.funds import APP_STATES, CALL_STATES, CATEGORY_CHOICES
+from youse.support.models.funds import APP_STATES, CALL_STATES, CATEGORY_CHOICES, STEP_LABELS
 from youse.support.models.reserves import KIND_CHOICES
 from youse.support.rules import AppState, CallState
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
-STEP_LABELS = {
-    "drafted": pgettext_lazy("support step", "Drafted"),
-    "edited": gettext_lazy("Edited"),
-    "submitted": gettext_lazy("Submitted to the city"),
-    "recommended": gettext_lazy("Recommended by the city"),
-    "returned": gettext_lazy("Returned by the city"),
-    "approved": gettext_lazy("Approved by the department"),
-    "rejected": gettext_lazy("Rejected by the department"),
-    "disbursed": gettext_lazy("Payment recorded"),
-    "accepted": gettext_lazy("Acceptance passed"),
-    "failed": gettext_lazy("Acceptance failed"),
-    "repaid": gettext_lazy("Repayment recorded"),
-    "created": pgettext_lazy("support step", "Drafted"),
-    "opened": gettext_lazy("Opened for applications"),
-    "closed": pgettext_lazy("support step", "Closed"),
-}
 
 
 def _choice(field: str, value: str | None, choices: list) -> str | None:

@@ -42,6 +42,23 @@ APP_STATES = [
     (AppState.FAILED.value, pgettext_lazy("application", "Failed acceptance")),
 ]
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# The steps of a call or an application as its timeline and change log name them (audit "event" values).
+STEP_LABELS = {
+    "drafted": pgettext_lazy("support step", "Drafted"),
+    "edited": _("Edited"),
+    "submitted": _("Submitted to the city"),
+    "recommended": _("Recommended by the city"),
+    "returned": _("Returned by the city"),
+    "approved": _("Approved by the department"),
+    "rejected": _("Rejected by the department"),
+    "disbursed": _("Payment recorded"),
+    "accepted": _("Acceptance passed"),
+    "failed": _("Acceptance failed"),
+    "repaid": _("Repayment recorded"),
+    "created": pgettext_lazy("support step", "Drafted"),
+    "opened": _("Opened for applications"),
+    "closed": pgettext_lazy("support step", "Closed"),
+}
 
 
 class FundCall(models.Model):
@@ -59,6 +76,9 @@ class FundCall(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history_labels = {"event": _("step")}
+    history_values = {"event": STEP_LABELS}
 
     class Meta:
         verbose_name = _("support fund call (专项资金申报通知)")
@@ -130,6 +150,7 @@ class Application(models.Model):
         "event": _("step"), "amount": _("amount (万元)"), "on": _("date"), "achieved": _("achieved"),
         "repayment": _("repayment required (万元)"),
     }  # fmt: skip
+    history_values = {"event": STEP_LABELS}
 
     class Meta:
         verbose_name = _("support fund application (专项资金项目)")
