@@ -148,7 +148,7 @@ def list_countries(request: HttpRequest) -> list:
     summary="List overseas projects (境外项目) with totals",
 )
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> dict:
-    """Totals are over every row that matches the filters (money over the filed ones), not one page."""
+    """ProjectTotals are over every row that matches the filters (money over the filed ones), not one page."""
     user = request.auth
     _can_read(user)
     _known_params(request, ProjectFilters)

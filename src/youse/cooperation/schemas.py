@@ -138,7 +138,7 @@ class ProjectList(Page):
     results: list[ProjectOut]
 
 
-class Totals(Schema):
+class ProjectTotals(Schema):
     projects: int
     filed: int
     waiting: int = Field(description="Submitted, awaiting the department")
@@ -151,7 +151,7 @@ class Totals(Schema):
 
 
 class ProjectListWithTotals(ProjectList):
-    totals: Totals
+    totals: ProjectTotals
 
 
 class ProjectFields(InputSchema):
