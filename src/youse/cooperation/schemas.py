@@ -97,7 +97,7 @@ class ProjectOut(Schema):
     flag_reason: str
 
 
-class StatusChangeOut(Schema):
+class ProgressReportOut(Schema):
     status_from: str
     status_to: str
     on: dt.date
@@ -130,7 +130,7 @@ class ProjectDetail(ProjectOut):
     submitted_at: dt.datetime | None
     filed_at: dt.datetime | None
     partners: list[PartnerIO]
-    status_history: list[StatusChangeOut]
+    status_history: list[ProgressReportOut]
     reviews: list[ReviewOut]
 
 
