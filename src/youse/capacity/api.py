@@ -32,7 +32,6 @@ from youse.capacity.models import (
 from youse.capacity.rules import BasisKind, Holding, SchemeState
 from youse.capacity.schemas import (
     AnnounceIn,
-    ApproveIn,
     CloseIn,
     DecideIn,
     DismantlingIn,
@@ -53,6 +52,7 @@ from youse.capacity.schemas import (
     RefusedOut,
     RejectIn,
     ReportOut,
+    SchemeApproveIn,
     SchemeDetail,
     SchemeFilters,
     SchemeIn,
@@ -526,7 +526,7 @@ def publish_scheme(request: HttpRequest, payload: PublishIn, scheme_id: int = Ob
     response={200: SchemeDetail, **REFUSALS},
     summary="Approve: exit tonnes are consumed and the new line's capacity becomes active",
 )
-def approve_scheme(request: HttpRequest, payload: ApproveIn, scheme_id: int = ObjectId):
+def approve_scheme(request: HttpRequest, payload: SchemeApproveIn, scheme_id: int = ObjectId):
     user = request.auth
     scheme = _scheme(user, scheme_id)
     try:

@@ -343,7 +343,7 @@ class PublishIn(InputSchema):
     reason: Reason = ""
 
 
-class ApproveIn(InputSchema):
+class SchemeApproveIn(InputSchema):
     document: Document
     unit_name: Annotated[str, StringConstraints(max_length=120)] = ""
     reason: Reason = ""
