@@ -47,7 +47,6 @@ from youse.capacity.schemas import (
     ObjectionIn,
     ObjectionList,
     ObjectionOut,
-    PublishIn,
     ReasonIn,
     RefusedOut,
     RejectIn,
@@ -58,6 +57,7 @@ from youse.capacity.schemas import (
     SchemeIn,
     SchemeList,
     SchemePatch,
+    SchemePublishIn,
     TransferOutIn,
 )
 from youse.core import scopes
@@ -509,7 +509,7 @@ def submit_scheme(request: HttpRequest, payload: ReasonIn, scheme_id: int = Obje
     response={200: SchemeDetail, **REFUSALS},
     summary="Open the public notice (公示)",
 )
-def publish_scheme(request: HttpRequest, payload: PublishIn, scheme_id: int = ObjectId):
+def publish_scheme(request: HttpRequest, payload: SchemePublishIn, scheme_id: int = ObjectId):
     user = request.auth
     scheme = _scheme(user, scheme_id)
     try:

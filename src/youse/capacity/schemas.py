@@ -337,7 +337,7 @@ class ReasonIn(InputSchema):
     reason: Reason = ""
 
 
-class PublishIn(InputSchema):
+class SchemePublishIn(InputSchema):
     published_on: dt.date | None = Field(None, description="Blank: today")
     contact: Document = Field("", description="Address and telephone for objections, if not on the scheme")
     reason: Reason = ""
