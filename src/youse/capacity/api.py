@@ -50,7 +50,7 @@ from youse.capacity.schemas import (
     ReasonIn,
     RefusedOut,
     RejectIn,
-    ReportOut,
+    RuleReportOut,
     SchemeApproveIn,
     SchemeDetail,
     SchemeFilters,
@@ -480,7 +480,7 @@ def update_scheme(request: HttpRequest, payload: SchemePatch, scheme_id: int = O
 
 @router.post(
     "/schemes/{scheme_id}/check",
-    response={200: ReportOut, **ERRORS},
+    response={200: RuleReportOut, **ERRORS},
     summary="Run the rules and keep the report (nothing else changes)",
 )
 def check_scheme(request: HttpRequest, scheme_id: int = ObjectId) -> dict:

@@ -185,7 +185,7 @@ class RuleResultOut(Schema):
     unverified: bool = False
 
 
-class ReportOut(Schema):
+class RuleReportOut(Schema):
     passed: bool
     results: list[RuleResultOut]
 
@@ -195,7 +195,7 @@ class RefusedOut(Schema):
 
     detail: str
     errors: ErrorDict = Field(default_factory=dict)
-    report: ReportOut | None = None
+    report: RuleReportOut | None = None
 
 
 class EvidenceOut(Schema):
@@ -282,7 +282,7 @@ class SchemeOut(Schema):
 
 class SchemeDetail(SchemeOut):
     exit_lines: list[ExitLineOut]
-    check_report: ReportOut | None = Field(description="The last rule check; hidden from readers outside its scope")
+    check_report: RuleReportOut | None = Field(description="The last rule check; hidden from readers outside its scope")
     objections: list[ObjectionOut] = Field(description="The objections the caller may see (with objectors' names)")
 
 
