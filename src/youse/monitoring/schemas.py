@@ -46,7 +46,7 @@ class AlarmFilters(PageParams):
     end: dt.datetime | None = Field(None, description="started before")
 
 
-class EnterpriseRef(Schema):
+class PointEnterpriseRef(Schema):
     id: int
     name: str
 
@@ -60,7 +60,7 @@ class PointOut(Schema):
     id: int
     mn: str
     name: str
-    enterprise: EnterpriseRef
+    enterprise: PointEnterpriseRef
     plant: PlantRef
     outlet: str
     medium: str
