@@ -27,8 +27,8 @@ from youse.support.schemas import (
     CallList,
     DisburseIn,
     OpinionIn,
-    ReasonIn,
     RepayIn,
+    RequiredReasonIn,
     Totals,
 )
 from youse.support.services.funds import disbursed
@@ -204,7 +204,7 @@ def recommend(request: HttpRequest, payload: OpinionIn, app_id: int = ObjectId) 
 
 
 @router.post("/applications/{app_id}/return", response=DETAIL, summary="The city returns it")
-def return_application(request: HttpRequest, payload: ReasonIn, app_id: int = ObjectId) -> dict:
+def return_application(request: HttpRequest, payload: RequiredReasonIn, app_id: int = ObjectId) -> dict:
     services.return_application(request.auth, _app(request, app_id), payload.reason)
     return _app_detail(request.auth, app_id)
 
@@ -217,7 +217,7 @@ def approve(request: HttpRequest, payload: ApproveIn, app_id: int = ObjectId) ->
 
 
 @router.post("/applications/{app_id}/reject", response=DETAIL, summary="Reject")
-def reject(request: HttpRequest, payload: ReasonIn, app_id: int = ObjectId) -> dict:
+def reject(request: HttpRequest, payload: RequiredReasonIn, app_id: int = ObjectId) -> dict:
     services.reject(request.auth, _app(request, app_id), payload.reason)
     return _app_detail(request.auth, app_id)
 

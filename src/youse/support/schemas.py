@@ -198,7 +198,7 @@ class OpinionIn(InputSchema):
     opinion: Long = ""
 
 
-class ReasonIn(InputSchema):
+class RequiredReasonIn(InputSchema):
     reason: Long
 
 
