@@ -47,7 +47,6 @@ from youse.capacity.schemas import (
     ObjectionIn,
     ObjectionList,
     ObjectionOut,
-    ReasonIn,
     RefusedOut,
     RejectIn,
     RuleReportOut,
@@ -58,6 +57,7 @@ from youse.capacity.schemas import (
     SchemeList,
     SchemePatch,
     SchemePublishIn,
+    SchemeReasonIn,
     TransferOutIn,
 )
 from youse.core import scopes
@@ -494,7 +494,7 @@ def check_scheme(request: HttpRequest, scheme_id: int = ObjectId) -> dict:
     response={200: SchemeDetail, **REFUSALS},
     summary="Submit: the rules run and every exit tonne is reserved for this scheme alone",
 )
-def submit_scheme(request: HttpRequest, payload: ReasonIn, scheme_id: int = ObjectId):
+def submit_scheme(request: HttpRequest, payload: SchemeReasonIn, scheme_id: int = ObjectId):
     user = request.auth
     scheme = _scheme(user, scheme_id)
     try:
@@ -557,7 +557,7 @@ def reject_scheme(request: HttpRequest, payload: RejectIn, scheme_id: int = Obje
     response={200: SchemeDetail, **ERRORS},
     summary="Withdraw: reserved tonnes are released",
 )
-def withdraw_scheme(request: HttpRequest, payload: ReasonIn, scheme_id: int = ObjectId) -> dict:
+def withdraw_scheme(request: HttpRequest, payload: SchemeReasonIn, scheme_id: int = ObjectId) -> dict:
     user = request.auth
     scheme = _scheme(user, scheme_id)
     with _ledger_refusals():

@@ -333,7 +333,7 @@ class SchemePatch(InputSchema):
     reason: Reason = ""
 
 
-class ReasonIn(InputSchema):
+class SchemeReasonIn(InputSchema):
     reason: Reason = ""
 
 
