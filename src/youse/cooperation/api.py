@@ -22,7 +22,7 @@ from youse.cooperation.schemas import (
     ProjectFilters,
     ProjectIn,
     ProjectListWithTotals,
-    ReasonIn,
+    ProjectReasonIn,
     ReviewIn,
     ReviewOut,
 )
@@ -192,7 +192,7 @@ def update_project(request: HttpRequest, payload: ProjectFields, project_id: int
 
 
 @router.post("/projects/{project_id}/submit", response={200: ProjectDetail, **ERRORS}, summary="Submit for filing")
-def submit_project(request: HttpRequest, payload: ReasonIn, project_id: int = ObjectId) -> dict:
+def submit_project(request: HttpRequest, payload: ProjectReasonIn, project_id: int = ObjectId) -> dict:
     user = request.auth
     services.submit_project(user, _project(user, project_id), reason=payload.reason)
     return _detail(user, project_id)
@@ -214,7 +214,7 @@ def file_project(request: HttpRequest, payload: FileIn, project_id: int = Object
     response={200: ProjectDetail, **ERRORS},
     summary="The department returns the project with a reason",
 )
-def return_project(request: HttpRequest, payload: ReasonIn, project_id: int = ObjectId) -> dict:
+def return_project(request: HttpRequest, payload: ProjectReasonIn, project_id: int = ObjectId) -> dict:
     user = request.auth
     services.return_project(user, _project(user, project_id), reason=payload.reason)
     return _detail(user, project_id)

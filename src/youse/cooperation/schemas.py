@@ -190,7 +190,7 @@ class ProjectIn(ProjectFields):
     enterprise: Id = Field(description="Enterprise id (an enterprise user: its own)")
 
 
-class ReasonIn(InputSchema):
+class ProjectReasonIn(InputSchema):
     reason: LongText = ""
 
 
