@@ -23,3 +23,26 @@ def test_it_refuses_the_acceptance_to_those_who_may_not_record_it_before_reading
     response = call(Client(), "POST", url, keys["department"], body)
     assert response.status_code == 400
     assert f"achieved_{app.outcomes.get().pk}" in response.json()["errors"]
+
+
+def test_it_documents_each_schema_under_a_name_of_its_own():
+    # The OpenAPI schema files every model under its class name, so two apps' models of one name were
+    # published as one: GET /cooperation/projects carried the support fund totals, the monthly report
+    # endpoints the capacity rule report, capacity's approve and publish bodies those of support and
+    # credit, the registry's status changes cooperation's progress reports. Same name, same schema.
+    import json
+    import sys
+    from collections import defaultdict
+
+    from pydantic import BaseModel
+
+    import youse.api  # noqa: F401  (imports every app's API and schemas)
+
+    schemas: dict[str, set[str]] = defaultdict(set)
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("youse.") or not any(part in name for part in ("schemas", "api")):
+            continue
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == name:
+                schemas[obj.__name__].add(json.dumps(obj.model_json_schema(), sort_keys=True, default=str))
+    assert not sorted(name for name, variants in schemas.items() if len(variants) > 1)
