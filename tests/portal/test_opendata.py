@@ -91,3 +91,13 @@ def test_the_catalogue_and_dictionary_list_every_dataset(world):
         assert f'data-dataset="{ds.key}"' in html and ds.version in html
         assert f'data-dictionary="{ds.key}"' in dictionary
     assert {d["key"] for d in client.get("/api/v1/public/datasets").json()} == {ds.key for ds in opendata.catalogue()}
+
+
+def test_the_catalogue_follows_a_publication_at_once(world, personas):
+    from youse.portal.bulletin import services
+
+    before = {ds.key: ds.version for ds in opendata.catalogue()}
+    services.publish_bulletin(personas.department, world.july_draft)
+    after = {ds.key: ds.version for ds in opendata.catalogue()}
+    assert after["indicators"] != before["indicators"]
+    assert "2020-07 v1" in {r["bulletin"] for r in opendata.get("indicators").rows}
