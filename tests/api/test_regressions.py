@@ -46,3 +46,16 @@ def test_it_documents_each_schema_under_a_name_of_its_own():
             if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == name:
                 schemas[obj.__name__].add(json.dumps(obj.model_json_schema(), sort_keys=True, default=str))
     assert not sorted(name for name, variants in schemas.items() if len(variants) > 1)
+
+
+@pytest.mark.parametrize(("step", "who"), [("return", ("environment", "ent_a")), ("correction", ("environment",))])
+def test_it_refuses_a_report_step_to_those_who_may_not_take_it_before_reading_the_reason(personas, step, who):
+    # POST /stats/reports/{id}/return and /correction checked the reason first: without one, the
+    # environment department (and, for return, the enterprise) got 400 instead of 403.
+    report = Objects(personas).get("report", "a")
+    keys = tokens(personas)
+    for persona in who:
+        response = call(
+            Client(), "POST", f"{PREFIX}/stats/reports/{report.pk}/{step}", keys[persona], ("application/json", {})
+        )
+        assert response.status_code == 403, persona

@@ -165,6 +165,8 @@ def accept(request: HttpRequest, payload: ReasonIn | None = None, report_id: int
 def return_(request: HttpRequest, payload: ReasonIn, report_id: int = ReportId) -> dict:
     user = request.auth
     report = _report(user, report_id)
+    # The capability before the reason: a caller who may not return reports is told so (403).
+    scopes.require(user, "stats.review", report)
     services.return_report(user, report, payload.reason)
     return _out(_report(user, report_id))
 
@@ -177,5 +179,7 @@ def return_(request: HttpRequest, payload: ReasonIn, report_id: int = ReportId) 
 def correction(request: HttpRequest, payload: ReasonIn, report_id: int = ReportId) -> dict:
     user = request.auth
     report = _report(user, report_id)
+    # The capability before the reason: a caller who may not correct reports is told so (403).
+    scopes.require(user, "stats.file", report)
     services.start_correction(user, report, payload.reason)
     return _out(_report(user, report_id))
