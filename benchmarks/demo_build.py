@@ -124,12 +124,18 @@ def figures_row(db: str, scale: int, r: dict) -> str:
     )
 
 
-def write_results(section: str) -> None:
+def replace_section(heading: str, section: str) -> None:
+    """Put `section` (which starts with `heading`) in RESULTS.md in place of the one with that heading, or
+    at the end. Every benchmark script writes its own section this way."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     found = pattern.search(text)
     text = pattern.sub(lambda _m: section, text) if found else text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
+
+
+def write_results(section: str) -> None:
+    replace_section(SECTION, section)
 
 
 def main() -> None:
