@@ -3,6 +3,8 @@ a schema-valid minimal body for each operation, and the path objects of enterpri
 (Baoji), built through the services by the persona matrix's builders."""
 
 import datetime as dt
+import functools
+import json
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,8 +16,42 @@ SAFE = ("GET", "HEAD", "OPTIONS")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+@functools.cache
+def _openapi_text() -> str:
+    return json.dumps(api.get_openapi_schema())
+
+
 def openapi() -> dict:
-    return api.get_openapi_schema()
+    """The live OpenAPI schema (a fresh copy: callers may change it)."""
+    return json.loads(_openapi_text())
+
+
+@functools.cache
+def _validator(method: str, path: str, status: int):
+    import jsonschema_rs
+
+    spec = openapi()
+    documented = spec["paths"][PREFIX + path][method.lower()]["responses"].get(str(status))
+    if documented is None:
+        return None
+    schema = documented.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return True
+    return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+
+
+def undocumented(method: str, path: str, response) -> str | None:
+    """What in the answer the OpenAPI schema does not document (its status or its body), or None."""
+    validator = _validator(method, path, response.status_code)
+    if validator is None:
+        return f"status {response.status_code} is not documented"
+    if validator is True or not response.get("Content-Type", "").startswith("application/json"):
+        return None
+    errors = [
+        f"{'/'.join(map(str, e.instance_path))}: {e.message}"
+        for e in validator.iter_errors(json.loads(response.content))
+    ]
+    return "; ".join(errors[:3]) or None
 
 
 def operations() -> set[tuple[str, str]]:
@@ -110,7 +146,7 @@ def call(client, method: str, url: str, token: str | None, body: tuple[str | Non
         )
     if content_type is None:
         return client.generic(method, url, **kwargs)
-    return client.generic(method, url, __import__("json").dumps(data), content_type=content_type, **kwargs)
+    return client.generic(method, url, json.dumps(data), content_type=content_type, **kwargs)
 
 
 # --- Path objects ---------------------------------------------------------------------------------

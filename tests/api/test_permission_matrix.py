@@ -9,15 +9,26 @@ Unsafe operations send the body of BODIES (a meaningful request) or else the min
 request schema accepts (`apiclient.request_body`), so the answer is the endpoint's own decision, never a
 schema error: 401 (no credentials), 404 (the object is outside the caller's scope), 403 (the role lacks
 the capability), 400 (the service refused the data or the object's state: the caller got past both
-checks), 200/201 (done). Each call runs in a savepoint that is rolled back, so one persona's change never
-decides the next persona's answer."""
+checks), 200/201 (done). Every answer must also be one the OpenAPI schema documents: its status, and
+its body against the documented response schema. Each call runs in a savepoint that is rolled back, so
+one persona's change never decides the next persona's answer."""
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
-from tests.api.apiclient import PREFIX, Objects, call, ids_of, object_path, operations, request_body, tokens
+from tests.api.apiclient import (
+    PREFIX,
+    Objects,
+    call,
+    ids_of,
+    object_path,
+    operations,
+    request_body,
+    tokens,
+    undocumented,
+)
 from tests.core.test_persona_matrix import PERSONAS
 
 
@@ -279,6 +290,8 @@ def _calls(personas, objs: Objects, method: str, path: str, targets: dict) -> li
                     f"{method} {path} {target or ''} as {persona}: {response.status_code} "
                     f"(expected {expected[persona]}) {response.content[:200].decode(errors='replace')}"
                 )
+            elif problem := undocumented(method, path, response):
+                differences.append(f"{method} {path} {target or ''} as {persona}: {problem}")
     return differences
 
 
