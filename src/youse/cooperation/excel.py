@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -40,7 +41,7 @@ def columns() -> list[str]:
         _("Construction started"),
         _("Operation started"),
         _("Status"),
-        _("Registration"),
+        pgettext("overseas project", "Registration"),
         _("Risk level"),
         _("NDRC filing number (发改委备案)"),
         _("MOFCOM certificate number (商务厅)"),
@@ -120,7 +121,7 @@ def workbook(projects: list[OverseasProject], totals: dict, *, scope: str, filte
     sheet.append([])
     summary = [
         (_("Projects listed"), totals["projects"]),
-        (_("Filed"), totals["filed"]),
+        (pgettext("overseas project", "Filed"), totals["filed"]),
         (_("Total investment of the filed projects (万美元)"), totals["total_investment"]),
         (_("Chinese-side investment of the filed projects (万美元)"), totals["chinese_investment"]),
         (_("Invested to date (万美元)"), totals["invested"]),

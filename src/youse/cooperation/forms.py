@@ -51,7 +51,9 @@ class FilterForm(BootstrapForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=ALL + STATUS_CHOICES)
     risk = forms.ChoiceField(label=_("Risk level"), required=False, choices=ALL + RISK_CHOICES)
     city = forms.ChoiceField(label=_("City"), required=False)
-    filing = forms.ChoiceField(label=_("Registration"), required=False, choices=ALL + FILING_CHOICES)
+    filing = forms.ChoiceField(
+        label=pgettext_lazy("overseas project", "Registration"), required=False, choices=ALL + FILING_CHOICES
+    )
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
     def __init__(self, *args, user=None, **kwargs) -> None:

@@ -284,7 +284,7 @@ class Review(models.Model):
     reviewed_on = models.DateField(_("reviewed on"))
     reviewer = models.CharField(_("reviewer"), max_length=120)
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RISK_CHOICES)
-    findings = models.TextField(_("findings"))
+    findings = models.TextField(pgettext_lazy("annual review", "findings"))
     recommendations = models.TextField(_("recommendations"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)

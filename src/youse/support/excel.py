@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -66,7 +67,8 @@ def applications_book(apps: list, totals: dict, filters: dict, *, synthetic: boo
     columns = [
         _("Number"), _("Year"), _("Call"), _("Enterprise"), _("Unified social credit code"), _("City"),
         _("Category"), _("Project"), _("Total investment (万元)"), _("Requested (万元)"), _("Approved (万元)"),
-        _("Paid (万元)"), _("State"), _("Submitted"), _("Decided"), _("Acceptance date"), _("Outcomes"),
+        _("Paid (万元)"), _("State"), pgettext("support funds", "Submitted"), pgettext("support funds", "Decided"),
+        _("Acceptance date"), _("Outcomes"),
     ]  # fmt: skip
     rows = []
     for a in apps:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.capacity.forms import DATE, BootstrapForm, bootstrap
 from youse.core.models import Division, Metal
@@ -155,7 +156,7 @@ class HoldingForm(BootstrapForm):
 
 
 class MovementForm(BootstrapForm):
-    kind = forms.ChoiceField(label=_("Movement"), choices=MOVEMENT_CHOICES)
+    kind = forms.ChoiceField(label=pgettext_lazy("reserves", "Movement"), choices=MOVEMENT_CHOICES)
     moved_on = _date(_("Date"))
     quantity_t = forms.DecimalField(label=_("Quantity (t)"), **TONNES)
     document = forms.CharField(label=_("Document reference"), max_length=120)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from youse.core.scopes import ScopePaths
 from youse.support.rules import MovementKind, ReserveKind
@@ -108,7 +109,7 @@ class Movement(models.Model):
     """One entry of a holding's ledger, with the balance after it."""
 
     holding = models.ForeignKey(Holding, on_delete=models.PROTECT, related_name="movements")
-    kind = models.CharField(_("movement"), max_length=10, choices=MOVEMENT_CHOICES)
+    kind = models.CharField(pgettext_lazy("reserves", "movement"), max_length=10, choices=MOVEMENT_CHOICES)
     moved_on = models.DateField(_("date"))
     quantity_t = models.DecimalField(_("quantity (t)"), **TONNES)
     balance_t = models.DecimalField(_("balance after (t)"), **TONNES)
