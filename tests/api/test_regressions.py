@@ -59,3 +59,12 @@ def test_it_refuses_a_report_step_to_those_who_may_not_take_it_before_reading_th
             Client(), "POST", f"{PREFIX}/stats/reports/{report.pk}/{step}", keys[persona], ("application/json", {})
         )
         assert response.status_code == 403, persona
+
+
+@pytest.mark.parametrize("month", ["0386-86", "2024-13", "2024-00", "0000-01"])
+def test_it_refuses_a_bulletin_month_the_calendar_does_not_have(month):
+    # GET /api/v1/public/datasets/indicators?bulletin=0386-86 matched the pattern \d{4}-\d{2} and then
+    # failed to parse: 500.
+    response = Client().get(f"{PREFIX}/public/datasets/indicators", {"bulletin": month})
+    assert response.status_code == 400
+    assert "bulletin" in response.json()["errors"]

@@ -4,6 +4,7 @@ same as the portal's pages."""
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -72,13 +73,19 @@ def datasets(request: HttpRequest):
 
 
 class DatasetParams(Schema):
-    bulletin: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="indicators only: one bulletin, YYYY-MM")
+    bulletin: str | None = Field(
+        None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="indicators only: one bulletin, YYYY-MM"
+    )
 
 
 @router.get("/datasets/{key}", response={200: DatasetOut, **ERRORS}, summary="One open dataset with its rows")
 def dataset(request: HttpRequest, key: str, params: Query[DatasetParams]):
     if params.bulletin and key == "indicators":
-        ds = opendata.indicators(dt.datetime.strptime(params.bulletin, "%Y-%m").date())
+        try:
+            month = dt.datetime.strptime(params.bulletin, "%Y-%m").date()
+        except ValueError:  # a month the calendar does not have (year 0000)
+            raise ValidationError({"bulletin": [_("Enter a month as YYYY-MM.")]}) from None
+        ds = opendata.indicators(month)
     else:
         ds = opendata.get(key)
     if ds is None:
