@@ -177,11 +177,12 @@ class Objects:
             return edition.entries.get(enterprise={"a": p.enterprise_a, "b": p.enterprise_b}[target])
         if kind == "credit_edition":
             return _credit_object(p, kind, target)
-        if kind in ("case", "order", "closure") and target == "b":
-            # Each builder starts its own campaign of the same name: rename the one A's object came from.
+        if kind in ("campaign", "case", "order", "closure"):
+            # Each builder starts its own campaign of the same name: rename the one built before.
             from youse.enforcement.models import Campaign
 
-            Campaign.objects.filter(name="专项检查").update(name="专项检查（一）")
+            for campaign in Campaign.objects.filter(name="专项检查"):
+                Campaign.objects.filter(pk=campaign.pk).update(name=f"专项检查（{campaign.pk}）")
         return _stats_object(p, kind, target)
 
 

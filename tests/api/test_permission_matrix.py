@@ -13,6 +13,8 @@ checks), 200/201 (done). Every answer must also be one the OpenAPI schema docume
 its body against the documented response schema. Each call runs in a savepoint that is rolled back, so
 one persona's change never decides the next persona's answer."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -24,6 +26,7 @@ from tests.api.apiclient import (
     call,
     ids_of,
     object_path,
+    openapi,
     operations,
     request_body,
     tokens,
@@ -359,3 +362,39 @@ def test_it_lists_only_the_rows_in_the_callers_scope(personas, path):
         returned = ids_of(response.json())
         shown = {target for target, pk in ids.items() if pk in returned}
         assert shown == visible, f"{path} as {persona}: rows of {sorted(shown)}"
+
+
+# SQL and markup, LIKE wildcards, and Baoji's code (a filter naming another city widens nothing).
+INJECTIONS = (
+    "' OR '1'='1",
+    "1; DROP TABLE registry_enterprise; --",
+    "%",
+    "<script>alert(1)</script>",
+    "\\",
+    "_",
+    "610300",
+)
+
+
+@pytest.mark.parametrize("path", sorted(LISTS))
+def test_it_keeps_the_scope_whatever_the_filters_say(personas, path):
+    # Every text filter of a list, sent hostile values by enterprise A: never a 5xx, never B's rows.
+    # (The other filters are integers, dates and choices, which the schema validates.)
+    kind = LISTS[path][0]
+    objs = Objects(personas)
+    theirs = objs.get(kind, "b").pk
+    objs.get(kind, "a")
+    token = tokens(personas)["ent_a"]
+    parameters = openapi()["paths"][PREFIX + path]["get"].get("parameters", [])
+    texts = [p["name"] for p in parameters if p["in"] == "query" and _is_text(p.get("schema", {}))]
+    for name in texts:
+        for value in INJECTIONS:
+            response = call(Client(), "GET", f"{PREFIX}{path}?{urlencode({name: value})}", token)
+            assert response.status_code in (200, 400), f"{path}?{name}={value}: {response.status_code}"
+            if response.status_code == 200:
+                assert theirs not in ids_of(response.json()), f"{path}?{name}={value}"
+
+
+def _is_text(schema: dict) -> bool:
+    options = schema.get("anyOf", [schema])
+    return any(o.get("type") == "string" and "enum" not in o and "format" not in o for o in options)
