@@ -37,6 +37,20 @@ EXCLUDED = {
 FUZZED = sorted(operations() - EXCLUDED)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # Django closes the database connection after each WSGI request; inside a test that is the test's
+    # own transaction (PostgreSQL). Its test client disconnects the same handlers.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 def _schema():
     schema = schemathesis.openapi.from_dict(openapi())
     schema.app = get_wsgi_application()
