@@ -8,30 +8,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.browser import TIMEOUT_MS, VIEWPORT, browser_page  # noqa: F401  (the fixture)
+from tests.browser import browser_page, fresh_page, shot, sign_in  # noqa: F401  (the fixture)
 from tests.capacity.conftest import Aluminium
-from tests.conftest import PASSWORD, Personas
+from tests.conftest import Personas
 from youse.capacity.models import CapacityIndicator, Objection, ReplacementScheme
 
-SCREENSHOTS = "/tmp/capacity-public-{}.png"
 CONTACT = "陕西省工业和信息化厅原材料处，029-86000000"
 FINDING = "经现场核查，老系列尚未拆除，其中50000吨不符合置换条件，退回申请单位修改"
-
-
-def fresh_page(page):
-    """Another visitor: a new browser context of the same Chromium, without the first one's cookies."""
-    context = page.context.browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def sign_in(page, base: str, username: str, then: str) -> None:
-    """Through the real sign-in form, which sends the user on to `then`."""
-    page.goto(f"{base}{reverse('login')}?next={then}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form:has(#id_username) button").click()
-    page.wait_for_url(f"{base}{then}")
 
 
 def post_and_reload(page, form, base: str, then: str) -> None:
@@ -65,7 +48,7 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     assert enterprise.locator("#ys-check-report").get_attribute("data-report") == "passed"
     assert enterprise.locator("#ys-check-report [data-rule]").count() > 0
     assert enterprise.locator("#ys-check-report [data-passed=false]").count() == 0
-    enterprise.screenshot(path=SCREENSHOTS.format("1-draft"), full_page=True)
+    shot(enterprise, "1-draft")
     post_and_reload(enterprise, enterprise.locator("form[data-action=submit]"), base, scheme_path)
     assert enterprise.locator("form[data-action=submit]").count() == 0
     assert enterprise.locator("a[href$='/edit/']").count() == 0
@@ -80,7 +63,7 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     department.locator("#act-publish.collapse.show").wait_for()
     publish = department.locator("form[data-action=publish]")
     publish.locator("[name=contact]").fill(CONTACT)
-    department.screenshot(path=SCREENSHOTS.format("2-publish"), full_page=True)
+    shot(department, "2-publish")
     post_and_reload(department, publish, base, scheme_path)
     assert department.locator("[data-action-button=publish]").count() == 0
     assert CONTACT in department.locator("#new-side").locator("xpath=..").inner_text()
@@ -93,7 +76,7 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert public_notice_links(page, scheme).count() == 1
     assert ledger_totals(page) == [200000, 100000, 150000, 0]
-    page.screenshot(path=SCREENSHOTS.format("3-index"), full_page=True)
+    shot(page, "3-index")
     public_notice_links(page, scheme).click()
     page.wait_for_url(re.compile(rf"/public/capacity/schemes/{scheme.code}/$"))
 
@@ -118,12 +101,12 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     page.fill("#id_organisation", "府谷县新民镇居民")
     page.fill("#id_contact", "13600000000")
     page.fill("#id_text", "老系列电解槽仍在生产，未见拆除。")
-    page.screenshot(path=SCREENSHOTS.format("4-form"), full_page=True)
+    shot(page, "4-form")
     page.locator("#ys-objection-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/objection-received/(#objection)?$"))
     objection = Objection.objects.get()
     assert page.locator("#ys-receipt").inner_text().endswith(f"-{objection.pk:05d}")
-    page.screenshot(path=SCREENSHOTS.format("5-receipt"), full_page=True)
+    shot(page, "5-receipt")
     assert (objection.scheme_id, objection.name, objection.contact) == (scheme.pk, "赵六", "13600000000")
     assert objection.remote_addr == "127.0.0.1" and objection.status == "pending"
 
@@ -140,7 +123,7 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     decide.locator("[name=finding]").fill(FINDING)
     decide.locator("[name=cut_line]").select_option(str(line.pk))
     decide.locator("[name=cut_tonnes]").fill("50000")
-    filed.screenshot(path=SCREENSHOTS.format("6-decide"))
+    shot(filed, "6-decide")
     post_and_reload(department, decide, base, scheme_path)
 
     # Back in draft: the page says why, the objection is upheld with its finding, nothing is left to decide.
@@ -152,7 +135,7 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     # The live report sees the cut: the 150000 t claimed are no longer all eligible.
     assert department.locator("#ys-check-report").get_attribute("data-report") == "failed"
     assert "100,000" in department.locator("#ys-check-report [data-passed=false]").inner_text()
-    department.screenshot(path=SCREENSHOTS.format("7-decided"), full_page=True)
+    shot(department, "7-decided")
     scheme.refresh_from_db()
     objection.refresh_from_db()
     assert (scheme.state, scheme.returned_reason) == ("draft", FINDING)
@@ -172,7 +155,7 @@ def test_the_public_notice_end_to_end(browser_page, live_server):  # noqa: F811
     assert public.locator("#ys-objection-form").count() == 0
     content = public.content()
     assert "赵六" not in content and "13600000000" not in content and "府谷县新民镇居民" not in content
-    public.screenshot(path=SCREENSHOTS.format("8-withdrawn"), full_page=True)
+    shot(public, "8-withdrawn")
     public.goto(f"{base}/public/capacity/")
     assert public_notice_links(public, scheme).count() == 0
     # The released tonnes are available again, less the 50000 t found ineligible.

@@ -9,26 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser import TIMEOUT_MS, VIEWPORT, browser_page  # noqa: F401  (the fixture)
-from tests.conftest import PASSWORD, Personas
+from tests.browser import browser_page, fresh_page, shot, sign_in  # noqa: F401  (the fixture)
+from tests.conftest import Personas
 from youse.enforcement.models import Campaign, Case, ChecklistItem, RectificationOrder
 
-SCREENSHOTS = "/tmp/enforcement-{}.png"
 NAME = "2026年有色金属企业专项检查"
-
-
-def fresh_page(page):
-    context = page.context.browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
-def sign_in(page, base: str, username: str, then: str) -> None:
-    page.goto(f"{base}{reverse('login')}?next={then}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form:has(#id_username) button").click()
-    page.wait_for_url(f"{base}{then}")
 
 
 def cell(page, city: str, column: str) -> str:
@@ -53,7 +38,7 @@ def test_a_campaign_from_the_browser_to_the_citys_rectification(browser_page, li
     department.fill("#id_name", NAME)
     department.fill("#id_starts_on", (today - dt.timedelta(days=30)).isoformat())
     department.fill("#id_due_on", (today + dt.timedelta(days=60)).isoformat())
-    department.screenshot(path=SCREENSHOTS.format("1-campaign-form"), full_page=True)
+    shot(department, "1-campaign-form")
     with department.expect_navigation():
         department.locator("[data-submit]").click()
     campaign = Campaign.objects.get(name=NAME)
@@ -62,7 +47,7 @@ def test_a_campaign_from_the_browser_to_the_citys_rectification(browser_page, li
     assert cell(department, "610800", "listed") == "1" and cell(department, "610300", "listed") == "1"
     assert cell(department, "610800", "inspected") == "0"
     department.locator("#ys-enforcement-chart canvas").wait_for()
-    department.screenshot(path=SCREENSHOTS.format("2-campaign-matrix"), full_page=True)
+    shot(department, "2-campaign-matrix")
 
     # Yulin's city inspects enterprise A: the safety licence item is not met.
     case = Case.objects.get(campaign=campaign, enterprise=personas.enterprise_a)
@@ -75,7 +60,7 @@ def test_a_campaign_from_the_browser_to_the_citys_rectification(browser_page, li
     city.fill("#id_inspectors", "王五、赵六")
     city.check(f"input[name=item_{saf.pk}][value=no]")
     city.fill("#id_finding-0-text", "熔融金属作业区未设置安全警示")
-    city.screenshot(path=SCREENSHOTS.format("3-inspection-form"), full_page=True)
+    shot(city, "3-inspection-form")
     with city.expect_navigation(url=f"{base}{case_path}"):
         city.locator("#ys-inspection-form button[type=submit]").click()
     assert city.locator("[data-entry=inspection] [data-verdict=fail]").count() == 1
@@ -89,13 +74,13 @@ def test_a_campaign_from_the_browser_to_the_citys_rectification(browser_page, li
     city.fill("#id_req-1-basis", "《冶金企业和有色金属企业安全生产规定》")
     city.fill("#id_deadline", deadline.isoformat())
     city.fill("#id_responsible_person", "李总经理")
-    city.screenshot(path=SCREENSHOTS.format("4-order-form"), full_page=True)
+    shot(city, "4-order-form")
     with city.expect_navigation(url=f"{base}{case_path}"):
         city.locator("#ys-order-form button[type=submit]").click()
     order = RectificationOrder.objects.get(case=case)
     assert order.deadline == deadline and order.requirements.count() == 2
     assert city.locator("[data-entry=order] [data-deadline]").inner_text() == deadline.isoformat()
-    city.screenshot(path=SCREENSHOTS.format("5-case"), full_page=True)
+    shot(city, "5-case")
 
     # The department's dashboard shows Yulin rectifying by that deadline.
     department.goto(f"{base}{reverse('enforcement:overview')}")
@@ -103,7 +88,7 @@ def test_a_campaign_from_the_browser_to_the_citys_rectification(browser_page, li
     assert cell(department, "610800", "inspected") == "1"
     assert cell(department, "610800", "earliest") == deadline.isoformat()
     assert department.locator("[data-earliest]").inner_text() == deadline.isoformat()
-    department.screenshot(path=SCREENSHOTS.format("6-overview"), full_page=True)
+    shot(department, "6-overview")
     # The number links to the filtered case list with Yulin's case alone.
     department.locator("#ys-matrix tr[data-city='610800'] [data-col='rectifying'] a").click()
     department.wait_for_url(lambda url: "status=rectifying" in url)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser import browser_page  # noqa: F401  (the fixture)
+from tests.browser import browser_page, shot  # noqa: F401  (the fixture)
 from tests.portal.bulletin_sample import sample
 from youse.portal.models import Bulletin
 
@@ -35,4 +35,4 @@ def test_a_citizen_with_a_phone_reads_the_latest_bulletin(browser_page, live_ser
     assert page.locator("article.ys-bulletin figure svg").first.bounding_box()["width"] <= PHONE["width"]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px on a phone"
-    page.screenshot(path="/tmp/bulletin-phone.png", full_page=False)
+    shot(page, "1-bulletin", full_page=False)

@@ -5,10 +5,9 @@ import re
 
 import pytest
 
-from tests.browser import browser_page  # noqa: F401  (the fixture)
+from tests.browser import browser_page, shot  # noqa: F401  (the fixture)
 from youse.capacity.models import Objection
 
-SCREENSHOTS = "/tmp/portal-phone-{}.png"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -25,12 +24,12 @@ def test_a_citizen_reads_the_latest_bulletin_and_objects_on_a_phone(browser_page
 
     page.goto(live_server.url + "/")
     assert fits_the_screen(page)
-    page.screenshot(path=SCREENSHOTS.format("1-home"), full_page=True)
+    shot(page, "1-home")
     page.locator("[data-latest-bulletin]").click()
     page.wait_for_url(re.compile(r"/public/bulletins/2020-06/"))
     assert "2020年第6期" in page.locator("h1").inner_text()
     assert fits_the_screen(page)
-    page.screenshot(path=SCREENSHOTS.format("2-bulletin"), full_page=True)
+    shot(page, "2-bulletin")
 
     page.goto(live_server.url + "/")
     page.locator(f"[data-notice='capacity-notice-{world.notice.code}'] a", has_text="→").click()
@@ -38,7 +37,7 @@ def test_a_citizen_reads_the_latest_bulletin_and_objects_on_a_phone(browser_page
     page.fill("#id_name", "赵六")
     page.fill("#id_contact", "13600000000")
     page.fill("#id_text", "老系列电解槽仍在生产，未见拆除。")
-    page.screenshot(path=SCREENSHOTS.format("3-objection"), full_page=True)
+    shot(page, "3-objection")
     page.locator("#ys-objection-form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/objection-received/(#objection)?$"))
     objection = Objection.objects.get()
