@@ -451,3 +451,179 @@ def test_it_opens_metrics_to_the_scraper_only():
     # nginx passes the scraper's address in X-Real-IP, which the view checks against YOUSE_METRICS_ALLOW.
     assert allowed == set(read_env(ENV_EXAMPLE)["YOUSE_METRICS_ALLOW"].split(","))
     assert loc.one("proxy_pass").args[0].startswith("http://")
+
+
+# --- backups: youse-backup, youse-restore and their timer ---------------------------------------------
+
+BACKUP_UNIT = DEPLOY / "systemd" / "youse-backup.service"
+BACKUP_TIMER = DEPLOY / "systemd" / "youse-backup.timer"
+BACKUP = DEPLOY / "bin" / "youse-backup"
+RESTORE = DEPLOY / "bin" / "youse-restore"
+PGENV = DEPLOY / "bin" / "youse-pgenv"
+PG_CONF = DEPLOY / "postgresql" / "youse.conf"
+DOCS = ROOT / "docs" / "deployment.md"
+
+
+def script_defaults(path: Path) -> dict[str, str]:
+    return dict(re.findall(r': "\$\{(YOUSE_[A-Z_]+):=([^}]+)\}"', path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("path", [BACKUP_UNIT, BACKUP_TIMER], ids=lambda p: p.name)
+def test_it_gives_backup_units_that_parse(path):
+    test_it_gives_units_that_parse(path)
+
+
+def test_it_runs_the_backup_nightly_from_the_timer():
+    timer = read_unit(BACKUP_TIMER)
+    service = read_unit(BACKUP_UNIT)["Service"]
+    assert timer["Timer"]["Unit"] == [BACKUP_UNIT.name]
+    assert re.fullmatch(r"\*-\*-\* \d\d:\d\d:00", timer["Timer"]["OnCalendar"][0])
+    assert timer["Timer"]["Persistent"] == ["true"]
+    assert timer["Install"]["WantedBy"] == ["timers.target"]
+    assert service["Type"] == ["oneshot"] and "Install" not in read_unit(BACKUP_UNIT)
+    assert service["User"] == read_unit(UNIT)["Service"]["User"]
+    assert service["ProtectSystem"] == ["strict"] and service["NoNewPrivileges"] == ["true"]
+
+
+def test_it_backs_up_with_the_environment_file_and_user_of_the_services():
+    web = read_unit(UNIT)["Service"]
+    service = read_unit(BACKUP_UNIT)["Service"]
+    environment = dict(value.split("=", 1) for value in service["Environment"])
+    for script in (BACKUP, RESTORE):
+        defaults = script_defaults(script)
+        assert defaults["YOUSE_ENV_FILE"] == web["EnvironmentFile"][0], script.name
+        assert defaults["YOUSE_USER"] == web["User"][0], script.name
+    assert environment == {"YOUSE_ENV_FILE": web["EnvironmentFile"][0], "YOUSE_USER": web["User"][0]}
+    # The scripts take the database and the media folder from that file, as the settings do.
+    env = read_env(ENV_EXAMPLE)
+    assert "DATABASE_URL" in env and "YOUSE_MEDIA_ROOT" in env
+    assert "${DATABASE_URL" in PGENV.read_text() and "$YOUSE_MEDIA_ROOT" in BACKUP.read_text()
+
+
+def test_it_writes_backups_where_the_unit_may_write():
+    service = read_unit(BACKUP_UNIT)["Service"]
+    argv = unit_argv(BACKUP_UNIT)
+    assert Path(argv[0]) == Path("/usr/local/bin") / BACKUP.name
+    options = dict(zip(argv[1::2], argv[2::2], strict=True))
+    assert set(options) == {"--dir", "--keep"} and int(options["--keep"]) > 0
+    assert Path(options["--dir"]) in writable_paths(service)
+    # Not under the service's state directory: a backup must not share the fate of what it backs up.
+    assert not Path(options["--dir"]).is_relative_to(read_env(ENV_EXAMPLE)["YOUSE_VAR_DIR"])
+
+
+@pytest.mark.parametrize("path", [ADMIN, BACKUP, RESTORE, PGENV], ids=lambda p: p.name)
+def test_it_gives_scripts_the_shell_accepts(path):
+    shell = "bash" if "bash" in path.read_text(encoding="utf-8").splitlines()[0] or path == PGENV else "sh"
+    result = subprocess.run([shell, "-n", str(path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    if path != PGENV:
+        assert os.access(path, os.X_OK), f"{path.name} is not executable"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a shell script")
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql://youse:p%40ss%3Aw%2Fd@127.0.0.1:5433/youse",
+            {
+                "PGHOST": "127.0.0.1",
+                "PGPORT": "5433",
+                "PGUSER": "youse",
+                "PGPASSWORD": "p@ss:w/d",
+                "PGDATABASE": "youse",
+            },
+        ),
+        (
+            "postgresql://youse@%2Fvar%2Frun%2Fpostgresql/youse",
+            {"PGHOST": "/var/run/postgresql", "PGUSER": "youse", "PGDATABASE": "youse"},
+        ),
+        (
+            "postgres://u:it's@[::1]/my%20db?sslmode=require&conn_max_age=60",
+            {"PGHOST": "::1", "PGUSER": "u", "PGPASSWORD": "it's", "PGDATABASE": "my db", "PGSSLMODE": "require"},
+        ),
+    ],
+)
+def test_it_turns_database_url_into_libpq_variables(url, expected, tmp_path):
+    # The password goes to PGPASSWORD, never on pg_dump's command line.
+    code = f'. {shlex.quote(str(PGENV))}; youse_use_database_url test "$1"; env | grep "^PG" | sort'
+    result = subprocess.run(
+        ["bash", "-c", code, "test", url],
+        env={"PATH": os.environ["PATH"], "YOUSE_PYTHON": sys.executable},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert dict(line.split("=", 1) for line in result.stdout.splitlines()) == expected
+
+
+# --- PostgreSQL settings ------------------------------------------------------------------------------
+
+
+def read_pg_conf(path: Path) -> dict[str, str]:
+    settings_ = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip() if not raw.strip().startswith("log_line_prefix") else raw.strip()
+        if not line:
+            continue
+        name, sep, value = line.partition("=")
+        assert sep, f"{path.name}: not name = value: {raw!r}"
+        settings_[name.strip()] = value.strip()
+    return settings_
+
+
+def test_it_explains_every_postgresql_setting():
+    # Each setting belongs to a paragraph (lines without a blank between them) that has a comment.
+    lines = PG_CONF.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if line.strip() and not line.startswith("#"):
+            paragraph = []
+            for text in reversed(lines[:number]):
+                if not text.strip():
+                    break
+                paragraph.append(text)
+            assert any(text.startswith("#") for text in paragraph), f"no comment above {line!r}"
+
+
+def test_it_sizes_max_connections_for_every_process():
+    conf = read_pg_conf(PG_CONF)
+    workers = int(gunicorn_option(gunicorn_argv(), "--workers"))
+    # Old and new workers overlap during a reload; one gateway writer, one ticker, the reserved slots.
+    needed = 2 * workers + 1 + 1 + int(conf["superuser_reserved_connections"])
+    assert int(conf["max_connections"]) >= needed + 5
+    assert conf["wal_level"] == "replica"  # streaming replicas and pg_basebackup without a restart
+    assert conf["log_min_duration_statement"].endswith("ms")
+    for name in ("shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem", "max_wal_size"):
+        assert re.fullmatch(r"\d+(MB|GB)", conf[name]), name
+
+
+def test_it_names_only_settings_postgresql_knows():
+    try:
+        result = subprocess.run(
+            ["psql", "-X", "-A", "-t", "-q", "-c", "SELECT lower(name) FROM pg_settings"],
+            env={**os.environ, "PGHOST": "127.0.0.1", "PGUSER": "postgres", "PGDATABASE": "postgres"},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except OSError:
+        pytest.skip("psql is not installed")
+    if result.returncode != 0:
+        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432: {result.stderr.strip()}")
+    known = set(result.stdout.split())
+    assert sorted(set(read_pg_conf(PG_CONF)) - known) == []
+
+
+# --- the runbook --------------------------------------------------------------------------------------
+
+
+def test_it_documents_every_deployment_file():
+    docs = DOCS.read_text(encoding="utf-8")
+    for path in sorted(DEPLOY.rglob("*")):
+        if path.is_file():
+            assert path.name in docs, f"docs/deployment.md does not mention {path.relative_to(ROOT)}"
+            assert f"{path.parent.relative_to(ROOT)}/" in docs, f"docs/deployment.md names no {path.parent.name}/"
+    assert "/etc/postgresql/15/main/conf.d/" in docs
+    for unit in ("youse-backup.timer", "youse-tick.timer", "youse-web", "youse-gateway"):
+        assert f"systemctl enable --now {unit}" in docs, unit
