@@ -71,7 +71,8 @@ def why_not() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(bool(why_not()), reason=why_not() or "")
+REASON = why_not()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
 
 
 def youse(command: list[str], env: dict[str, str]) -> None:
