@@ -148,3 +148,21 @@ def test_a_published_bulletins_pdf_and_word_are_rendered_once(monkeypatch):
     draft.pk = 4243
     render.docx(draft), render.docx(draft)
     assert calls == ["pdf", "docx", "docx", "docx"]
+
+
+@pytest.mark.parametrize(
+    "period, label",
+    [("2026-09", "2026年9月"), ("2026-09-ytd", "2026年1—9月"), ("2026-01-ytd", "2026年1月"), ("2026Q2", "2026Q2")],
+)
+def test_periods_read_as_chinese_readers_write_them(period, label):
+    from youse.portal.bulletin.render import period_label
+
+    assert period_label(period) == label
+
+
+def test_targets_carry_the_sign_not_the_code():
+    from youse.portal.bulletin.render import _target
+
+    assert _target({"target": "80", "comparator": ">="}) == "≥ 80"
+    assert _target({"target": {"comparator": "lte", "value": "10"}}) == "≤ 10"
+    assert _target({"target": None}) == "—"

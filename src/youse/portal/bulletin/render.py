@@ -40,13 +40,31 @@ def paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in str(text or "").splitlines() if line.strip()]
 
 
+# The document is Chinese: comparators as signs, periods as the bulletin's readers write them.
+SIGNS = {">=": "≥", "<=": "≤", "gte": "≥", "lte": "≤", "gt": ">", "lt": "<", "rank_lte": "≤"}
+
+
 def _target(item: dict) -> str:
     target = item.get("target")
     if target in (None, ""):
         return "—"
     if isinstance(target, dict):
-        return f"{target.get('comparator', '')} {target.get('value', '')}".strip()
-    return f"{item.get('comparator') or ''} {target}".strip()
+        comparator, target = target.get("comparator", ""), target.get("value", "")
+    else:
+        comparator = item.get("comparator") or ""
+    return f"{SIGNS.get(comparator, comparator)} {target}".strip()
+
+
+def period_label(period: str) -> str:
+    """"2026-09" → 2026年9月, "2026-09-ytd" → 2026年1—9月; anything else as it is."""
+    parts = period.split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+        year, month = parts[0], int(parts[1])
+        if parts[2:] == ["ytd"]:
+            return f"{year}年1—{month}月" if month > 1 else f"{year}年1月"
+        if len(parts) == 2:
+            return f"{year}年{month}月"
+    return period
 
 
 def _cell(value) -> str:
@@ -100,7 +118,7 @@ def document(bulletin: Bulletin, *, with_charts: bool = True) -> dict:
             "label": h.get("label", ""),
             "value": _cell(h.get("value")),
             "unit": h.get("unit") or "",
-            "period": h.get("period") or "",
+            "period": period_label(h.get("period") or ""),
             "target": _target(h),
             "status": h.get("status") or "",
             "status_label": STATUS_LABELS.get(h.get("status") or "", "—"),
