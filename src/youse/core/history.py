@@ -44,6 +44,8 @@ def history_events(user, obj: models.Model) -> list[AuditEvent]:
     def show(field, value, key=""):
         if value is None or value == "":
             return None
+        if isinstance(value, bool):  # flags read as words, not as Python's True/False
+            return _("yes") if value else _("no")
         if field is None:
             if key in extra_values:
                 return extra_values[key].get(value, value)
