@@ -69,6 +69,28 @@ def _overwrite_everything() -> int:
                     except Exception:  # noqa: BLE001 - this row is immutable (trigger, manager): keep it
                         continue
             overwritten += bool(changed)
+        overwritten += _overwrite_json_text(model)
+    return overwritten
+
+
+def _overwrite_json_text(model) -> int:
+    """JSON values that are a plain mapping of texts (a bulletin's commentary, section by section) take
+    the payload in every entry; structured figures are left alone."""
+    overwritten = 0
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, models.JSONField):
+            continue
+        changed = 0
+        for pk, value in model._default_manager.values_list("pk", field.attname):
+            if not value or not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                continue
+            try:
+                with transaction.atomic():
+                    payload = dict.fromkeys(value, PAYLOAD)
+                    changed += model._default_manager.filter(pk=pk).update(**{field.attname: payload})
+            except Exception:  # noqa: BLE001 - this row is immutable (trigger, manager): keep it
+                continue
+        overwritten += bool(changed)
     return overwritten
 
 
@@ -78,6 +100,7 @@ def _args_for(personas, name: str, kind: str | None, objects: dict) -> list:
     if kind == "dataset":
         return ["indicators", "csv"]
     obj = objects[kind]
+    kind = "bulletin" if kind == "bulletin_draft" else kind
     action = {"packet": "dismiss", "indicator": "close", "scheme": "submit"}.get(kind)
     args = [obj.pk, action] if action and name.endswith("-action") else [obj.pk]
     if kind == "public_scheme":
@@ -86,6 +109,8 @@ def _args_for(personas, name: str, kind: str | None, objects: dict) -> list:
 
 
 def _build(personas, kind: str):
+    if kind == "bulletin_draft":
+        return _stats_object(personas, "bulletin", "b")
     return {
         "enterprise": personas.enterprise_a,
         "plant": personas.plant_a,
@@ -101,13 +126,17 @@ def _visits(kinds: set) -> list[tuple[str, str, str | None]]:
     """The pages to render for objects of these kinds (None: the pages without an object)."""
     visits = []
     for name, (kind, targets) in PAGES.items():
-        expected = targets.get("a", targets.get(None))
-        if expected is None or kind not in kinds:
-            continue
-        if expected["department"] == 200:
-            visits.append((name, "department", kind))
-        if expected["anonymous"] == 200 and name != "login":
-            visits.append((name, "anonymous", kind))
+        pairs = [(kind, targets.get("a", targets.get(None)))]
+        if kind == "bulletin" and "b" in targets:
+            # The draft bulletin ("b") too: its commentary is text the department types.
+            pairs.append(("bulletin_draft", targets["b"]))
+        for page_kind, expected in pairs:
+            if expected is None or page_kind not in kinds:
+                continue
+            if expected["department"] == 200:
+                visits.append((name, "department", page_kind))
+            if expected["anonymous"] == 200 and name != "login":
+                visits.append((name, "anonymous", page_kind))
     return visits
 
 
@@ -124,11 +153,11 @@ def _render(personas, visits, objects) -> tuple[list, list, list, list]:
             continue  # Excel, PDF, Word, CSV, JSON: not markup a browser would run
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode()
-        checked.append((name, persona))
+        checked.append((name, persona, kind))
         if any(marker in text for marker in RAW_MARKERS):
-            raw.append((name, persona))
+            raw.append((name, persona, kind))
         if ESCAPED_MARKER in text:
-            escaped.append((name, persona))
+            escaped.append((name, persona, kind))
     return checked, escaped, raw, failed
 
 
@@ -163,7 +192,7 @@ def test_it_never_renders_user_text_raw(personas, settings, tmp_path):
     started = time.monotonic()
     families: dict[str, list[str]] = {}
     # The published objects first, so the first round's public lists and feeds have entries to show.
-    all_kinds = {kind for kind, _targets in PAGES.values() if kind not in (None, "dataset")}
+    all_kinds = {kind for kind, _targets in PAGES.values() if kind not in (None, "dataset")} | {"bulletin_draft"}
     for kind in sorted(all_kinds, key=lambda k: (not k.startswith("public_"), k)):
         families.setdefault(_family(kind), []).append(kind)
     rounds = max(len(kinds) for kinds in families.values())
