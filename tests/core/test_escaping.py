@@ -17,7 +17,11 @@ from tests.core.test_persona_matrix import BULLETIN_ARGS, ENFORCEMENT_ARGS, ENFO
 PAYLOAD = """<script>alert("x")</script><img src=x onerror=alert(1)>"'"""
 SHORT_PAYLOAD = "<script>x</script>"
 RAW_MARKERS = ("<script>alert(", "<img src=x onerror", SHORT_PAYLOAD)
-ESCAPED_MARKER = "&lt;script&gt;"
+# Users' names are in every signed-in page's header: they take a payload of their own, so the escaped
+# markers below prove that the page's own text carried it.
+USER_PAYLOAD = """<script>alert("user")</script><img src=x onerror=alert(2)>"""
+# (Feeds escape the angle brackets and leave the quotes of element text as they are.)
+ESCAPED_MARKERS = ("&lt;script&gt;alert(&quot;x&quot;)", '&lt;script&gt;alert("x")', "&lt;script&gt;x&lt;/script&gt;")
 
 # Names that URLs, lookups or machine formats depend on: never free text.
 SKIPPED_NAMES = {"code", "username", "credit_code", "password", "key", "number"}
@@ -36,13 +40,16 @@ def _free_text_fields(model) -> list[models.Field]:
             continue
         if any(isinstance(v, RegexValidator) for v in field.validators):
             continue
-        if field.max_length is not None and field.max_length < len(SHORT_PAYLOAD):
+        shortest = len(USER_PAYLOAD) if model.__name__ == "User" else len(SHORT_PAYLOAD)
+        if field.max_length is not None and field.max_length < shortest:
             continue
         fields.append(field)
     return fields
 
 
 def _payload_for(field) -> str:
+    if field.model.__name__ == "User":
+        return USER_PAYLOAD
     if field.max_length is None or field.max_length >= len(PAYLOAD):
         return PAYLOAD
     return SHORT_PAYLOAD
@@ -156,7 +163,7 @@ def _render(personas, visits, objects) -> tuple[list, list, list, list]:
         checked.append((name, persona, kind))
         if any(marker in text for marker in RAW_MARKERS):
             raw.append((name, persona, kind))
-        if ESCAPED_MARKER in text:
+        if any(marker in text for marker in ESCAPED_MARKERS):
             escaped.append((name, persona, kind))
     return checked, escaped, raw, failed
 
