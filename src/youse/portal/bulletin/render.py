@@ -56,7 +56,7 @@ def _target(item: dict) -> str:
 
 
 def period_label(period: str) -> str:
-    """"2026-09" → 2026年9月, "2026-09-ytd" → 2026年1—9月; anything else as it is."""
+    """Periods as Chinese readers write them: "2026-09" → 2026年9月, "2026-09-ytd" → 2026年1—9月."""
     parts = period.split("-")
     if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
         year, month = parts[0], int(parts[1])
