@@ -80,14 +80,13 @@ class DatasetParams(Schema):
 
 @router.get("/datasets/{key}", response={200: DatasetOut, **ERRORS}, summary="One open dataset with its rows")
 def dataset(request: HttpRequest, key: str, params: Query[DatasetParams]):
-    if params.bulletin and key == "indicators":
+    month = None
+    if params.bulletin:
         try:
             month = dt.datetime.strptime(params.bulletin, "%Y-%m").date()
         except ValueError:  # a month the calendar does not have (year 0000)
             raise ValidationError({"bulletin": [_("Enter a month as YYYY-MM.")]}) from None
-        ds = opendata.indicators(month)
-    else:
-        ds = opendata.get(key)
+    ds = opendata.get(key, bulletin=month)
     if ds is None:
         raise Http404(_("No such dataset."))
     data = ds.as_json()

@@ -178,9 +178,24 @@ def bulletin_items() -> list[PublicItem]:
 
 
 def credit_items() -> list[PublicItem]:
-    from youse.portal import published
+    """Published credit support lists (clause 三(五))."""
+    from django.db.models import Count, Q
 
-    return list(published.credit_items())
+    from youse.credit.queries import public_editions
+
+    editions = public_editions().annotate(n_in=Count("entries", filter=Q(entries__included=True)))
+    return [
+        PublicItem(
+            kind=CREDIT_LIST,
+            title=e.title,
+            url=reverse("credit_public:detail", args=[e.pk]),
+            published=_local(e.published_at),
+            summary=_("%(n)s enterprises included; document %(doc)s") % {"n": e.n_in, "doc": e.document or "—"},
+            updated=e.published_at,
+            uid=f"credit-{e.pk}",
+        )
+        for e in editions
+    ]
 
 
 def gather(filters: Filters = Filters(), today: dt.date | None = None) -> list[PublicItem]:
@@ -197,8 +212,7 @@ def gather(filters: Filters = Filters(), today: dt.date | None = None) -> list[P
     return items
 
 
-def open_notices(today: dt.date | None = None) -> list[PublicItem]:
-    """Notices that take objections today, closing soonest first."""
-    today = today or timezone.localdate()
-    found = [i for i in capacity_items(today) if i.kind == NOTICE and i.open]
-    return sorted(found, key=lambda i: (i.closes_on or today, i.title))
+def open_notices(items: list[PublicItem]) -> list[PublicItem]:
+    """The notices among `items` that take objections today, closing soonest first."""
+    found = [i for i in items if i.kind == NOTICE and i.open]
+    return sorted(found, key=lambda i: (i.closes_on or i.published, i.title))

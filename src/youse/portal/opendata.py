@@ -329,7 +329,10 @@ def catalogue() -> list[Dataset]:
     return found
 
 
-def get(key: str) -> Dataset | None:
+def get(key: str, *, bulletin: dt.date | None = None) -> Dataset | None:
+    """One dataset; `bulletin` (a month): the indicators of that bulletin alone."""
+    if bulletin is not None and key == "indicators":
+        return indicators(bulletin)
     return next((ds for ds in catalogue() if ds.key == key), None)
 
 

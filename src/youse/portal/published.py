@@ -6,10 +6,9 @@ from the live engine, so the public never sees a figure the department has not r
 
 from decimal import Decimal, InvalidOperation
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from youse.portal.bulletin.render import SIGNS
 from youse.portal.models import Bulletin
 from youse.stats import rules
 
@@ -41,8 +40,6 @@ def _decimal(text) -> Decimal | None:
         return None
 
 
-# Comparators as the engine names them (gte, ...) and as the bulletin writes them (>=, ...).
-SIGNS = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "rank_lte": "≤", ">=": "≥", "<=": "≤"}
 STATUS = {
     rules.MET: (pgettext_lazy("target status", "met"), "success"),
     rules.ON_TRACK: (pgettext_lazy("target status", "on track"), "success"),
@@ -58,13 +55,10 @@ def headline(b: Bulletin | None) -> list[dict]:
         return []
     cards = []
     for h in b.data.get("headline", []):
-        value, target = _decimal(h.get("value")), _decimal(h.get("target"))
         label, colour = STATUS.get(h.get("status") or rules.UNKNOWN, STATUS[rules.UNKNOWN])
         cards.append(
             {
                 **h,
-                "value_num": value,
-                "target_num": target,
                 "sign": SIGNS.get(h.get("comparator") or "", h.get("comparator") or ""),
                 "status_label": label,
                 "status_colour": colour,
@@ -85,26 +79,3 @@ def by_city(b: Bulletin | None, code: str, period_kind: str = "ytd") -> list[dic
         and str(r.get("period", "")).endswith("-ytd") == (period_kind == "ytd")
     ]
     return sorted(rows, key=lambda r: (r["value_num"] is None, -(r["value_num"] or 0)))
-
-
-def credit_items() -> list:
-    """Published credit support lists (clause 三(五)) as portal items."""
-    from django.db.models import Count, Q
-    from django.urls import reverse
-
-    from youse.credit.queries import public_editions
-    from youse.portal.listing import CREDIT_LIST, PublicItem
-
-    editions = public_editions().annotate(n_in=Count("entries", filter=Q(entries__included=True)))
-    return [
-        PublicItem(
-            kind=CREDIT_LIST,
-            title=e.title,
-            url=reverse("credit_public:detail", args=[e.pk]),
-            published=timezone.localtime(e.published_at).date(),
-            summary=_("%(n)s enterprises included; document %(doc)s") % {"n": e.n_in, "doc": e.document or "—"},
-            updated=e.published_at,
-            uid=f"credit-{e.pk}",
-        )
-        for e in editions
-    ]

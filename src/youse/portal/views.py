@@ -30,11 +30,12 @@ HOME_ITEMS = 8
 def home(request: HttpRequest) -> HttpResponse:
     latest = published.latest_bulletin()
     by_city = published.by_city(latest, Indicator.VALUE_ADDED)
+    items = listing.gather()  # one pass over every source: the notices open now are among them
     context = {
         "latest": latest,
         "headline": published.headline(latest),
-        "notices": listing.open_notices(),
-        "recent": listing.gather()[:HOME_ITEMS],
+        "notices": listing.open_notices(items),
+        "recent": items[:HOME_ITEMS],
         "by_city": by_city,
         "map": {
             "regions": [
@@ -156,8 +157,7 @@ def _month(text: str | None) -> dt.date | None:
 
 @require_GET
 def download(request: HttpRequest, key: str, extension: str) -> HttpResponse:
-    month = _month(request.GET.get("bulletin"))
-    ds = opendata.indicators(month) if key == "indicators" and month else opendata.get(key)
+    ds = opendata.get(key, bulletin=_month(request.GET.get("bulletin")))
     if ds is None:
         raise Http404(_("No such dataset."))
     if extension == "csv":
