@@ -42,8 +42,18 @@ def test_bulletin_tables_become_datasets_over_the_months(world):
     assert [r["month"] for r in by_city.rows] == ["2020-05"] * 3 + ["2020-06"] * 3
 
 
-def test_closures_are_listed_only_when_announced(world):
-    assert opendata.closures().rows == []  # the world's announcements are rectification lists
+def test_closures_are_listed_only_when_announced(personas):
+    from tests.enforcement.conftest import Enforcement
+    from tests.enforcement.test_closure_views import decided_closure
+    from youse.enforcement import services
+
+    closure = decided_closure(Enforcement(personas), personas)
+    assert opendata.closures().rows == []  # decided, not yet announced
+    announcement = services.draft_announcement(personas.department, "closure", closure=closure)
+    services.publish_announcement(personas.department, announcement)
+    (row,) = opendata.closures().rows
+    assert row["enterprise"] == personas.enterprise_a.name and row["city_code"] == "610800"
+    assert row["decided_on"] == closure.decided_on and row["announcement"].endswith(f"/{announcement.pk}/")
 
 
 def test_the_credit_list_holds_the_published_editions_included_enterprises_only(world):
