@@ -117,3 +117,25 @@ def test_the_pages_read_without_javascript_on_a_phone(world):
         assert 'name="viewport"' in html
         body = html.split('<main id="main"')[1]
         assert body.count("<table") <= body.count("table-responsive"), name
+
+
+def test_the_list_costs_the_same_queries_whatever_the_number_of_items(world, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.enforcement.conftest import Enforcement
+    from youse.enforcement import services
+
+    def publish_survey(name: str, cities: list[str]) -> None:
+        campaign = Enforcement(personas).campaign(name=name, cities=cities)
+        announcement = services.draft_announcement(personas.department, "survey_result", campaign=campaign)
+        services.publish_announcement(personas.department, announcement)
+
+    publish_survey("榆林市专项检查", ["610800"])  # an announcement naming its cities
+    with CaptureQueriesContext(connection) as before:
+        first = len(listing.gather())
+    publish_survey("榆林宝鸡专项检查", ["610800", "610300"])
+    services.publish_announcement(personas.department, world.draft_announcement)
+    with CaptureQueriesContext(connection) as after:
+        assert len(listing.gather()) == first + 2
+    assert len(after.captured_queries) == len(before.captured_queries)

@@ -123,8 +123,8 @@ def capacity_items(today: dt.date) -> list[PublicItem]:
 def enforcement_items() -> list[PublicItem]:
     from youse.enforcement.views_public import published
 
-    anns = published().select_related("closure__case__city", "closure__case__enterprise", "campaign")
-    anns = anns.prefetch_related("closure__units__metal", "campaign__metals", "campaign__cities")
+    anns = published().select_related("closure__case__city__prefecture", "closure__case__enterprise", "campaign")
+    anns = anns.prefetch_related("closure__units__metal", "campaign__metals", "campaign__cities__prefecture")
     items = []
     for a in anns:
         versions = a.published_versions
