@@ -112,3 +112,33 @@ def test_it_gives_a_journal_to_one_gateway_at_a_time(tmp_path):
         == 0
     )
     assert issubclass(JournalInUse, SystemExit)
+
+
+def test_a_full_disk_refuses_a_record_whole_and_the_journal_goes_on_once_there_is_room(small_disk):
+    from tests.monitoring.conftest import fill
+
+    j = Journal(small_disk / "journal")
+    j.append(_rec(0))  # the segment's first page is partly used: the next records half fit in it
+    appended = [0]
+    ballast = small_disk / "ballast"
+    fill(ballast)
+    # The disk writes what fits of a record into the page's rest, then refuses the next page.
+    with pytest.raises(OSError) as refused:
+        for i in range(1, 10_000):
+            j.append(_rec(i, KIND_FRAME) if i % 2 else Record(KIND_FRAME, 0.0, "p", "", b"x" * 3000))
+            appended.append(i)
+    assert refused.value.errno == 28  # ENOSPC
+    size = j._segment_path(0).stat().st_size
+    assert size == j.end  # only whole records are in the file: the refused one left nothing behind
+    j.sync()
+    assert len(j.read(0, max_records=100_000)) == len(appended)
+
+    ballast.unlink()  # room again: the next record follows the last good one
+    j.append(_rec(7777))
+    j.sync()
+    j.close()
+    again = Journal(small_disk / "journal")
+    assert again.truncated_bytes == 0
+    got = again.read(0, max_records=100_000)
+    assert len(got) == len(appended) + 1
+    assert got[-1].raw == _rec(7777).raw

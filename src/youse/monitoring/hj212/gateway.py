@@ -226,14 +226,16 @@ class Gateway:
         if frame.crc == "invalid" or not frame.ok:
             reason = reject_reason(frame)
             self.metrics.reject(reason)
-            self.journal.append(Record(KIND_REJECT, now, conn.peer, f"{reason}: {frame.error or ''}", frame.raw))
+            self._append(Record(KIND_REJECT, now, conn.peer, f"{reason}: {frame.error or ''}", frame.raw))
             self._dirty.set()
             conn.rejects += 1
             if conn.rejects > self.limits.max_rejects:
                 conn.close("rejects")
             return
         self.metrics.frame(frame.cn)
-        end = self.journal.append(Record(KIND_FRAME, now, conn.peer, "", frame.raw))
+        end = self._append(Record(KIND_FRAME, now, conn.peer, "", frame.raw))
+        if end is None:  # not journalled, so not acknowledged: the data logger keeps it and sends it again
+            return
         if len(self.decoded) < self.limits.decoded_cache:  # spares the writer a second decoding
             self.decoded[end] = frame
         reply = None
@@ -244,6 +246,21 @@ class Gateway:
         if reply:
             self._waiting.append((end, conn, reply))
         self._dirty.set()
+
+    def _append(self, record: Record) -> int | None:
+        """Journal a record; None when the journal cannot take it (a full disk): the gateway goes on
+        receiving, answers nothing it could not journal, and takes records again once there is room."""
+        try:
+            end = self.journal.append(record)
+        except OSError as exc:
+            if not self.metrics.journal_error:
+                log.error("journal write failed, frames go unacknowledged until it works again: %s", exc)
+            self.metrics.journal_failed(exc)
+            return None
+        if self.metrics.journal_error:
+            log.warning("journal writable again")
+            self.metrics.journal_written()
+        return end
 
     def release(self, conn: Connection) -> None:
         if conn in self.connections:
@@ -259,7 +276,15 @@ class Gateway:
             if self.limits.group_commit_delay:
                 await asyncio.sleep(self.limits.group_commit_delay)
             self._dirty.clear()
-            durable = await asyncio.to_thread(self.journal.sync)
+            try:
+                durable = await asyncio.to_thread(self.journal.sync)
+            except OSError as exc:
+                # What waited for this fsync may not be on disk: it is never acknowledged (its senders
+                # send it again). Whatever did reach the disk is stored all the same, which is harmless.
+                log.error("journal fsync failed, %d replies withheld: %s", len(self._waiting), exc)
+                self.metrics.journal_failed(exc)
+                self._waiting.clear()
+                continue
             self.metrics.fsyncs += 1
             self._release_replies(durable)
             self._drain.set()
@@ -277,7 +302,14 @@ class Gateway:
         offset = self.journal.checkpoint
         backoff = 0.2
         while True:
-            records = self.journal.read(offset, max_records=self.limits.batch_records)
+            try:
+                records = self.journal.read(offset, max_records=self.limits.batch_records)
+            except OSError as exc:  # an unreadable journal: report it and try again, never end the thread
+                self.metrics.journal_failed(exc)
+                log.error("journal read failed at offset %d: %s", offset, exc)
+                if self._abort.wait(5.0):
+                    return
+                continue
             if not records:
                 if self._stop.is_set():
                     return
@@ -293,8 +325,8 @@ class Gateway:
             try:
                 result = self.store.write(records, {r.end: decoded.get(r.end) for r in records})
             except Exception as exc:
-                self.metrics.db_errors += 1
                 self.writer_error = f"{type(exc).__name__}: {exc}"
+                self.metrics.db_failed(self.writer_error.splitlines()[0][:200])
                 log.warning("database write failed (retrying in %.1fs): %s", backoff, self.writer_error)
                 reset = getattr(self.store, "reset", None)
                 if reset:
@@ -309,7 +341,13 @@ class Gateway:
             for reason, n in result.reasons.items():
                 if reason not in ("crc", "undecodable", "oversize"):  # those were counted at the gateway
                     self.metrics.reject(reason, n)
-            self.journal.commit(records[-1].end)
+            try:
+                self.journal.commit(records[-1].end)
+            except OSError as exc:
+                # The rows are in the database; only the checkpoint is behind. A restart before the next
+                # successful commit replays these records, which the store's idempotence absorbs.
+                self.metrics.journal_failed(exc)
+                log.error("journal checkpoint failed (rows are stored; a restart replays them): %s", exc)
             offset = records[-1].end
             for r in records:
                 decoded.pop(r.end, None)
@@ -341,12 +379,17 @@ class Gateway:
         try:
             request = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
             path = request.split(b" ", 2)[1] if request.count(b" ") >= 2 else b"/"
+            content_type = b"text/plain; version=0.0.4; charset=utf-8"
             if path.split(b"?")[0] in (b"/metrics", b"/"):
                 body, status = self.metrics.text().encode(), b"200 OK"
+            elif path.split(b"?")[0] == b"/healthz":
+                ok, text = self.metrics.health_json()
+                body, status = text.encode(), b"200 OK" if ok else b"503 Service Unavailable"
+                content_type = b"application/json"
             else:
                 body, status = b"not found\n", b"404 Not Found"
             writer.write(
-                b"HTTP/1.1 " + status + b"\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+                b"HTTP/1.1 " + status + b"\r\nContent-Type: " + content_type + b"\r\n"
                 b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
             )
             await writer.drain()

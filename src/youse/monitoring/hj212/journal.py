@@ -9,11 +9,17 @@ after the database commit; segments entirely before it are deleted.
 On opening, a torn tail (a record cut by a crash before its fsync, or failing its checksum) is
 truncated away: such a record was never acknowledged to its sender.
 
+A failed append (the disk is full, a quota is reached) raises OSError after cutting off whatever part of
+the record reached the file: the journal stays a sequence of whole records, and the next append, once
+there is room again, follows the last good one.
+
 Pure Python; imports nothing from Django.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import struct
 import threading
@@ -114,10 +120,18 @@ class Journal:
         return sorted(int(p.name[: -len(SEGMENT_SUFFIX)]) for p in self.dir.glob(f"*{SEGMENT_SUFFIX}"))
 
     def _open_segment(self, start: int) -> None:
-        self._seg_start = start
-        self._fd = os.open(self._segment_path(start), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._seg_size = 0
-        _fsync_dir(self.dir)
+        path = self._segment_path(start)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            _fsync_dir(self.dir)
+        except OSError:
+            # No half-made segment: an empty file named after this offset would end the current
+            # segment there for the reader, while appends still go to the current one.
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            raise
+        self._seg_start, self._fd, self._seg_size = start, fd, 0
 
     def _scan_valid_end(self, start: int) -> int:
         """Bytes of the segment made of whole records with good checksums."""
@@ -148,9 +162,19 @@ class Journal:
         with self._lock:
             if self._seg_size and self._seg_size + len(data) > self.segment_bytes:
                 os.fsync(self._fd)  # rare: a segment is full
-                self._retired.append(self._fd)  # closed by sync(), which may be fsyncing it right now
-                self._open_segment(self.end)
-            os.write(self._fd, data)
+                old = self._fd
+                self._open_segment(self.end)  # on failure the old segment stays the current one
+                self._retired.append(old)  # closed by sync(), which may be fsyncing it right now
+            try:
+                written = os.write(self._fd, data)
+                if written != len(data):  # a full disk writes what fits, then refuses the rest
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self._segment_path(self._seg_start)))
+            except OSError:
+                # Cut off the part that did reach the file: a torn record in the middle would stop the
+                # reader there, and everything appended after it would never reach the database.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, self._seg_size)
+                raise
             self._seg_size += len(data)
             self.end += len(data)
             return self.end
@@ -229,3 +253,8 @@ class Journal:
 
     def disk_bytes(self) -> int:
         return sum(self._segment_path(s).stat().st_size for s in self.segments())
+
+    def free_bytes(self) -> int:
+        """Bytes an unprivileged process may still write on the journal's file system."""
+        st = os.statvfs(self.dir)
+        return st.f_bavail * st.f_frsize

@@ -6,6 +6,8 @@ that the web side's ``/metrics`` includes. Pure Python; imports nothing from Dja
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import threading
 import time
@@ -43,6 +45,13 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
+def _free_bytes(journal) -> int:
+    try:
+        return journal.free_bytes()
+    except OSError:
+        return 0
+
+
 class Metrics:
     """Updated from the event loop and the writer thread; read by the metrics responder."""
 
@@ -64,6 +73,10 @@ class Metrics:
         self.db_last_seconds = 0.0
         self.fsyncs = 0
         self.buffered_bytes = 0
+        # Faults, as the health answer reports them: the last failure of each side, "" while it works.
+        self.journal_errors = Counter()  # by errno name (ENOSPC, EDQUOT, EIO, ...)
+        self.journal_error = ""
+        self.db_error = ""
         self._rate: deque[tuple[float, int]] = deque(maxlen=32)
         self.journal = None  # set by the gateway: a Journal
 
@@ -77,10 +90,49 @@ class Metrics:
     def db_batch(self, seconds: float, rows: int, quarantined: int) -> None:
         with self.lock:
             self.db_batches += 1
+            self.db_error = ""
             self.db_seconds += seconds
             self.db_last_seconds = seconds
             self.rows += rows
             self.quarantined += quarantined
+
+    def journal_failed(self, exc: OSError) -> None:
+        name = errno.errorcode.get(exc.errno or 0, "EIO")
+        with self.lock:
+            self.journal_errors[name] += 1
+            self.journal_error = f"{name}: {exc.strerror or exc}"
+
+    def journal_written(self) -> None:
+        if self.journal_error:
+            with self.lock:
+                self.journal_error = ""
+
+    def db_failed(self, message: str) -> None:
+        with self.lock:
+            self.db_errors += 1
+            self.db_error = message
+
+    def health(self) -> tuple[bool, dict]:
+        """(healthy, details): healthy while frames can be journalled and so acknowledged. A database
+        that is down does not make the gateway unhealthy (it keeps accepting, the journal holds what
+        arrives), but it is reported, with the bytes waiting for it."""
+        j = self.journal
+        with self.lock:
+            journal_error, db_error = self.journal_error, self.db_error
+        details = {
+            "status": "ok" if not journal_error else "unavailable",
+            "journal": journal_error or "ok",
+            "database": db_error or "ok",
+            "journal_lag_bytes": j.lag if j is not None else 0,
+            "uptime_seconds": round(time.time() - self.started),
+        }
+        if j is not None:
+            details["journal_free_bytes"] = _free_bytes(j)
+        return not journal_error, details
+
+    def health_json(self) -> tuple[bool, str]:
+        ok, details = self.health()
+        return ok, json.dumps(details, ensure_ascii=False) + "\n"
 
     def packets_per_second(self) -> float:
         now, total = time.monotonic(), sum(self.frames.values())
@@ -135,6 +187,24 @@ class Metrics:
             ("db_batches_total", "counter", "Batches committed to the database", [({}, self.db_batches)]),
             ("db_errors_total", "counter", "Database batch failures (retried)", [({}, self.db_errors)]),
             (
+                "db_up",
+                "gauge",
+                "1 while the last database batch succeeded (or none has failed), 0 while it fails",
+                [({}, 0 if self.db_error else 1)],
+            ),
+            (
+                "journal_errors_total",
+                "counter",
+                "Journal writes or syncs that failed (frames left unacknowledged), by errno",
+                [({"errno": k}, v) for k, v in sorted(self.journal_errors.items())],
+            ),
+            (
+                "journal_writable",
+                "gauge",
+                "1 while frames can be journalled (and so acknowledged), 0 after a failed write",
+                [({}, 0 if self.journal_error else 1)],
+            ),
+            (
                 "db_write_seconds_total",
                 "counter",
                 "Time spent writing batches",
@@ -164,6 +234,12 @@ class Metrics:
                 ),
                 ("journal_lag_bytes", "gauge", "Journal bytes not yet in the database", [({}, j.lag)]),
                 ("journal_disk_bytes", "gauge", "Journal segment bytes on disk", [({}, j.disk_bytes())]),
+                (
+                    "journal_free_bytes",
+                    "gauge",
+                    "Free bytes on the journal's file system",
+                    [({}, _free_bytes(j))],
+                ),
             ]
         return [(PREFIX + name, kind, help_text, samples) for name, kind, help_text, samples in fams]
 
