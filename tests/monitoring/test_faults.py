@@ -5,6 +5,7 @@ SQLite file always, and a scratch PostgreSQL database as well when DATABASE_URL 
 """
 
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -14,12 +15,15 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.monitoring.conftest import fill
+from tests.pgcluster import PrivateCluster, require_private_cluster
 from youse.monitoring.hj212.codec import FrameDecoder, encode
 
 pytestmark = pytest.mark.slow
@@ -63,19 +67,20 @@ def _databases() -> list[str]:
 class Database:
     """A migrated database with one registered point, reachable from other processes."""
 
-    def __init__(self, kind: str, tmp: Path) -> None:
+    def __init__(self, kind: str, tmp: Path, admin: str | None = None) -> None:
         self.kind = kind
         self.tmp = tmp
+        self.admin = admin or os.environ.get("DATABASE_URL", "")
         if kind == "sqlite":
             self.url = f"sqlite:///{tmp / 'youse.sqlite3'}"
         else:
             import psycopg
 
-            admin = os.environ["DATABASE_URL"]
             self.name = f"youse_faults_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(admin, autocommit=True) as conn:
+            with psycopg.connect(self.admin, autocommit=True) as conn:
                 conn.execute(f"CREATE DATABASE {self.name}")
-            self.url = admin.rsplit("/", 1)[0] + "/" + self.name
+            base, _, query = self.admin.partition("?")
+            self.url = base.rsplit("/", 1)[0] + "/" + self.name + (f"?{query}" if query else "")
         self.env = {**os.environ, "DATABASE_URL": self.url, "YOUSE_VAR_DIR": str(tmp / "var")}
         subprocess.run([YOUSE, "migrate", "-v0"], env=self.env, check=True, timeout=300)
         subprocess.run([YOUSE, "shell", "-c", SETUP], env=self.env, check=True, timeout=120)
@@ -102,7 +107,7 @@ class Database:
         if self.kind == "postgresql":
             import psycopg
 
-            with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            with psycopg.connect(self.admin, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
 
@@ -159,8 +164,30 @@ class Gateway:
 
     def metric(self, name: str) -> float:
         text = urllib.request.urlopen(self.metrics_url, timeout=5).read().decode()
-        match = re.search(rf"^youse_gateway_{name} (\S+)$", text, re.M)
+        match = re.search(rf"^youse_gateway_{re.escape(name)} (\S+)$", text, re.M)
         return float(match.group(1)) if match else 0.0
+
+    def health(self) -> tuple[int, dict]:
+        url = self.metrics_url.replace("/metrics", "/healthz")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    def wait_for(self, condition, what: str, deadline: float = 60.0) -> None:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if condition():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def terminate(self) -> None:
+        """SIGTERM: the gateway stops as systemd stops it (drains what it can, then exits)."""
+        self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.wait(30) == 0
+        self.proc.stdout.close()
 
     def wait_drained(self, frames: int, deadline: float = 90.0) -> None:
         end = time.monotonic() + deadline
@@ -174,7 +201,8 @@ class Gateway:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
-        self.proc.stdout.close()
+        if not self.proc.stdout.closed:
+            self.proc.stdout.close()
 
 
 class Client:
@@ -319,3 +347,107 @@ def test_it_keeps_accepting_while_the_database_is_down_and_drains_when_it_return
     up.wait_drained(n)
     assert sorted(database.minutes()) == sorted(when for _, _, when in packets)
     assert not list(journal.glob("*.seg"))[1:]  # spent segments deleted
+
+
+def _paced(client: Client, packets, first: int, last: int, in_flight: int = 20) -> None:
+    """Send packets[first:last] like a data logger that waits for its replies (at most in_flight open)."""
+    for i in range(first, last):
+        while client.count() < i - in_flight and client.thread.is_alive():
+            time.sleep(0.001)
+        client.send(packets[i][0])
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    require_private_cluster()
+    server = PrivateCluster()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+def test_it_acknowledges_through_a_postgresql_crash_and_drains_by_itself_when_it_is_back(cluster, processes, tmp_path):
+    database = Database("postgresql", tmp_path, admin=cluster.url())
+    try:
+        journal = tmp_path / "journal"
+        n = 300
+        packets = [_packet(i) for i in range(n)]
+        gw = Gateway(database.env, journal)
+        processes.append(gw)
+        client = Client(gw.address)
+        _paced(client, packets, 0, 100)
+        client.wait_acks(100)
+        gw.wait_for(lambda: gw.metric("journal_lag_bytes") == 0, "the first hundred stored")
+
+        cluster.stop("immediate")  # a crash: every backend killed, the writer's connection broken
+        _paced(client, packets, 100, n)
+        client.wait_acks(n)
+        assert sorted(client.acked) == sorted(qn for _, qn, _ in packets)  # journalled, so acknowledged
+        gw.wait_for(lambda: gw.metric("db_up") == 0, "db_up 0")
+        assert gw.metric("db_errors_total") >= 1 and gw.metric("journal_lag_bytes") > 0
+        status, health = gw.health()
+        assert status == 200  # still accepting: the journal holds what arrives
+        assert health["journal"] == "ok" and health["database"] != "ok" and health["journal_lag_bytes"] > 0
+
+        cluster.start()  # the same gateway process, never restarted
+        gw.wait_for(lambda: gw.metric("journal_lag_bytes") == 0, "the journal drained after recovery", 90)
+        assert gw.metric("db_up") == 1 and gw.health()[1]["database"] == "ok"
+        stored = database.minutes()
+        assert sorted(stored) == sorted(when for _, _, when in packets)  # every one, once
+
+        # Restart everything: the gateway (as systemd stops it), the database (a clean stop), then both.
+        client.close()
+        gw.terminate()
+        cluster.stop("fast")
+        cluster.start()
+        again = Gateway(database.env, journal)
+        processes.append(again)
+        resend = Client(again.address)  # a logger that never saw some replies sends everything again
+        _paced(resend, packets, 0, n)
+        resend.wait_acks(n)
+        resend.close()
+        again.wait_for(lambda: again.metric("journal_lag_bytes") == 0, "the resent packets stored")
+        assert sorted(database.minutes()) == sorted(when for _, _, when in packets)
+    finally:
+        if cluster.running():
+            database.drop()
+
+
+def test_a_full_journal_disk_leaves_frames_unacknowledged_until_there_is_room(database, processes, small_disk):
+    journal = small_disk / "journal"
+    n = 120
+    packets = [_packet(i) for i in range(n)]
+    gw = Gateway(database.env, journal)
+    processes.append(gw)
+    client = Client(gw.address)
+    _paced(client, packets, 0, 20)
+    client.wait_acks(20)
+    gw.wait_drained(20)
+
+    ballast = small_disk / "ballast"
+    fill(ballast)  # something else took the disk
+    client.send(b"".join(pkt for pkt, _, _ in packets[20:]))
+    gw.wait_for(lambda: gw.metric("journal_writable") == 0, "the journal refusing a write")
+    time.sleep(1.0)  # replies that were going to come have come
+    acked = set(client.acked)
+    assert len(acked) < n  # the disk refused some: those got no reply
+    assert gw.metric('journal_errors_total{errno="ENOSPC"}') >= 1
+    status, health = gw.health()
+    assert status == 503 and health["journal"].startswith("ENOSPC")
+    by_qn = {qn: when for _, qn, when in packets}
+    # Stored, though the checkpoint that would say so cannot be written yet (the lag stays until then).
+    gw.wait_for(lambda: {by_qn[qn] for qn in acked} <= set(database.minutes()), "what was journalled stored")
+    stored = database.minutes()
+    assert {by_qn[qn] for qn in acked} <= set(stored)  # every acknowledged one is in the database
+    assert len(stored) == len(set(stored))
+
+    ballast.unlink()  # room again; the logger resends what it got no reply for
+    missing = [pkt for pkt, qn, _ in packets if qn not in acked]
+    client.send(b"".join(missing))
+    client.wait_acks(n)
+    assert set(client.acked) == set(by_qn)
+    assert gw.health()[0] == 200 and gw.metric("journal_writable") == 1
+    gw.wait_for(lambda: gw.metric("journal_lag_bytes") == 0, "the resent packets stored")
+    assert sorted(database.minutes()) == sorted(when for _, _, when in packets)  # all, each once
+    client.close()
