@@ -102,7 +102,11 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'youse.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("YOUSE_CONN_MAX_AGE", "0")))
+    # Health checks: a kept connection that a database restart has broken is replaced at the next
+    # request's start instead of failing it.
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("YOUSE_CONN_MAX_AGE", "0")), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the gateway or a worker writes; IMMEDIATE transactions take

@@ -26,3 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("metrics", metrics, name="metrics"),
 ]
+
+# A database outage answers 503 with Retry-After, not a bare 500 (core/availability.py).
+handler500 = "youse.core.availability.server_error"

@@ -10,7 +10,7 @@ import logging
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import re_path
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from youse.core.auth import user_for_token
+from youse.core.availability import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +171,13 @@ def build_api() -> NinjaAPI:
     def on_data_error(request, exc: DataError):
         logger.warning("API data error: %s", exc)
         return error(request, 400, _("A value does not fit the database column"))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def on_database_down(request, exc: Exception):
+        # The database is unreachable (restarting, failing over): a reason to retry, not a server bug.
+        logger.warning("API request while the database is unavailable: %s", exc)
+        return database_unavailable(request)
 
     @api.exception_handler(Exception)
     def on_unexpected(request, exc: Exception):

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from youse.core import audit, dashboard, scopes
 from youse.core.auth import clear_failed_sign_ins, note_failed_sign_in, sign_in_blocked
+from youse.core.availability import gateway_health
 from youse.core.middleware import client_addr
 from youse.core.models import AuditEvent, ClauseResponsibility, IndustrialBase, PolicyClause, PolicyTarget, User
 
@@ -240,7 +241,8 @@ def audit_search(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and systemd: the database answers and every migration is applied."""
+    """For load balancers and systemd: the database answers and every migration is applied (200, else
+    503); and, for operators, the HJ 212 gateway's state from its last snapshot."""
     status = {"database": "ok", "migrations": "ok"}
     code = 200
     try:
@@ -255,6 +257,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status["database"] = f"error: {exc.__class__.__name__}"
         code = 503
     status["status"] = "ok" if code == 200 else "unavailable"
+    # The gateway's state is reported, not judged: a load balancer asks this address whether to send web
+    # requests here, which a gateway fault does not change.
+    gateway = gateway_health()
+    if gateway is not None:
+        status["gateway"] = gateway
     return JsonResponse(status, status=code)
 
 

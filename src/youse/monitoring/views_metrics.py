@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 
 from youse.core.middleware import client_addr
@@ -19,12 +19,13 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def _allowed(request: HttpRequest) -> bool:
-    if request.user.is_authenticated and request.user.is_staff:
-        return True
     allow = os.environ.get("YOUSE_METRICS_ALLOW", "127.0.0.1,::1")
     # Behind nginx every request comes from loopback: judge the client's own address (X-Real-IP, which
-    # the deployment's nginx sets), never the proxy's.
-    return (client_addr(request) or "") in {a.strip() for a in allow.split(",") if a.strip()}
+    # the deployment's nginx sets), never the proxy's. Asked first: it needs no database, so the scraper
+    # still gets its figures while the database is down.
+    if (client_addr(request) or "") in {a.strip() for a in allow.split(",") if a.strip()}:
+        return True
+    return request.user.is_authenticated and request.user.is_staff
 
 
 def _reading_rows() -> tuple[float, bool]:
@@ -48,6 +49,19 @@ def gateway_snapshot_path() -> Path:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _allowed(request):
         return HttpResponseForbidden("forbidden\n", content_type="text/plain")
+    try:
+        text = _database_figures()
+        up = 1
+    except (OperationalError, InterfaceError):  # the database is down: say so, and keep the gateway's part
+        text, up = "", 0
+    text = render([("youse_web_database_up", "gauge", "1 while the web side's database answers", [({}, up)])]) + text
+    snapshot = gateway_snapshot_path()
+    if snapshot.is_file():
+        text += snapshot.read_text()
+    return HttpResponse(text, content_type=CONTENT_TYPE)
+
+
+def _database_figures() -> str:
     rows, estimated = _reading_rows()
     open_alarms: dict[str, int] = {}
     for kind in Alarm.objects.filter(ended_at__isnull=True).values_list("kind", flat=True):
@@ -57,7 +71,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
         "reason", flat=True
     ):
         quarantine[reason] = quarantine.get(reason, 0) + 1
-    text = render(
+    return render(
         [
             (
                 "youse_monitoring_readings_rows",
@@ -79,7 +93,3 @@ def metrics(request: HttpRequest) -> HttpResponse:
             ),
         ]
     )
-    snapshot = gateway_snapshot_path()
-    if snapshot.is_file():
-        text += snapshot.read_text()
-    return HttpResponse(text, content_type=CONTENT_TYPE)
