@@ -117,9 +117,9 @@ def _utc(value) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def _packet(i: int) -> tuple[bytes, str, str]:
+def _packet(i: int, base: dt.datetime = BASE) -> tuple[bytes, str, str]:
     """Minute upload i (A = 1): the packet, its QN and its data time in UTC."""
-    when = BASE + dt.timedelta(minutes=i)
+    when = base + dt.timedelta(minutes=i)
     qn = when.strftime("%Y%m%d%H%M%S") + f"{i % 1000:03d}"
     values = {"a21026": {"avg": 20.0 + i % 7, "min": 18.0, "max": 25.0, "flag": "N"}}
     fields = {
@@ -451,3 +451,55 @@ def test_a_full_journal_disk_leaves_frames_unacknowledged_until_there_is_room(da
     gw.wait_for(lambda: gw.metric("journal_lag_bytes") == 0, "the resent packets stored")
     assert sorted(database.minutes()) == sorted(when for _, _, when in packets)  # all, each once
     client.close()
+
+
+def test_a_tick_killed_in_the_middle_of_a_duty_leaves_nothing_and_the_next_tick_does_it_once(
+    cluster, processes, tmp_path
+):
+    database = Database("postgresql", tmp_path, admin=cluster.url())
+    try:
+        # Three whole hours of minute data, ending well before now: the aggregates duty's work.
+        start = dt.datetime.now(BEIJING).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=4)
+        packets = [_packet(i, start) for i in range(180)]
+        gw = Gateway(database.env, tmp_path / "journal")
+        processes.append(gw)
+        client = Client(gw.address)
+        client.send(b"".join(pkt for pkt, _, _ in packets))
+        client.wait_acks(len(packets))
+        client.close()
+        gw.wait_for(lambda: len(database.minutes()) == len(packets), "the minutes stored")
+        gw.kill()
+        hours_sql = "SELECT count(*), count(DISTINCT (factor, data_time)) FROM monitoring_reading WHERE kind = 'hour'"
+        tick = [YOUSE, "tick", "--only", "monitoring.aggregates"]
+
+        import psycopg
+
+        blocker = psycopg.connect(database.url)
+        blocker.execute("LOCK TABLE monitoring_reading IN SHARE MODE")  # reads pass, the duty's writes wait
+        running = subprocess.Popen(tick, env=database.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        end = time.monotonic() + 60
+        waiting: list = []
+        while not waiting and time.monotonic() < end:
+            waiting = database.query(
+                f"SELECT pid FROM pg_stat_activity WHERE datname = '{database.name}' AND wait_event_type = 'Lock'"
+            )
+            time.sleep(0.05)
+        assert waiting, "the duty never reached its writes"
+        running.send_signal(signal.SIGKILL)  # kill -9 in the middle of the duty
+        running.wait(10)
+        blocker.rollback()
+        blocker.close()
+        end = time.monotonic() + 30
+        while database.query(f"SELECT count(*) FROM pg_stat_activity WHERE pid = {waiting[0][0]}")[0][0]:
+            assert time.monotonic() < end, "the killed tick's transaction is still open"
+            time.sleep(0.1)
+        assert database.query(hours_sql) == [(0, 0)]  # nothing half-written
+
+        subprocess.run(tick, env=database.env, check=True, timeout=120, capture_output=True)
+        ((rows, distinct),) = database.query(hours_sql)
+        assert rows >= 3 and rows == distinct  # the next tick did the work
+        subprocess.run(tick, env=database.env, check=True, timeout=120, capture_output=True)
+        assert database.query(hours_sql) == [(rows, rows)]  # and a further one changes nothing
+        assert len(database.minutes()) == len(packets)
+    finally:
+        database.drop()
