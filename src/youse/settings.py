@@ -201,6 +201,11 @@ MEDIA_ROOT = Path(os.environ.get("YOUSE_MEDIA_ROOT", VAR_DIR / "media"))
 # --- Security for deployments behind nginx (docs/deployment.md) --------------------------------------
 if env_bool("YOUSE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses whose X-Real-IP header is believed (core/middleware.py client_addr): nginx's. On one server it
+# reaches gunicorn over the loopback; with web hosts apart from nginx, list nginx's private address.
+YOUSE_TRUSTED_PROXIES = frozenset(
+    a.strip() for a in os.environ.get("YOUSE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if a.strip()
+)
 SESSION_COOKIE_SECURE = env_bool("YOUSE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True

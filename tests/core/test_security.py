@@ -638,3 +638,19 @@ def test_the_language_switch_does_not_redirect_to_another_site(personas):
         reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert "evil.example" not in response.get("Location", "")
+
+
+def test_it_believes_x_real_ip_only_from_a_trusted_proxy(db, settings):
+    from django.test import Client, RequestFactory
+
+    from youse.core.middleware import client_addr
+
+    # From nginx (the loopback), the header names the client: a scraper outside the allow-list is refused.
+    assert Client().get("/metrics", HTTP_X_REAL_IP="203.0.113.9").status_code == 403
+    # From anywhere else, the header is the client's own claim: claiming the loopback earns nothing.
+    outsider = Client(REMOTE_ADDR="203.0.113.50")
+    assert outsider.get("/metrics", HTTP_X_REAL_IP="127.0.0.1").status_code == 403
+    request = RequestFactory(REMOTE_ADDR="203.0.113.50").get("/", HTTP_X_REAL_IP="198.51.100.1")
+    assert client_addr(request) == "203.0.113.50"  # what throttling and the audit trail record
+    settings.YOUSE_TRUSTED_PROXIES = frozenset({"203.0.113.50"})  # nginx on another host
+    assert client_addr(request) == "198.51.100.1"

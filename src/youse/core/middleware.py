@@ -5,8 +5,15 @@ from youse.core.models import AuditEvent
 
 
 def client_addr(request) -> str | None:
-    # Behind nginx the real address arrives in X-Real-IP (docs/deployment.md sets it); REMOTE_ADDR otherwise.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    """The client's address: behind nginx it arrives in X-Real-IP (docs/deployment.md sets it), which is
+    believed only from the proxies of YOUSE_TRUSTED_PROXIES; anyone else could write what they liked in it
+    (and pass the /metrics allow-list, dodge sign-in throttling, sign the audit trail with another
+    address)."""
+    remote = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_REAL_IP")
+    if forwarded and remote in settings.YOUSE_TRUSTED_PROXIES:
+        return forwarded
+    return remote
 
 
 class AuditChannelMiddleware:
