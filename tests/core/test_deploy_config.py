@@ -453,6 +453,23 @@ def test_it_opens_metrics_to_the_scraper_only():
     assert loc.one("proxy_pass").args[0].startswith("http://")
 
 
+def test_it_limits_the_request_rate_of_what_needs_no_sign_in():
+    conf = read_nginx(NGINX)
+    (zone,) = conf.all("limit_req_zone")
+    assert zone.args[0] == "$binary_remote_addr" and zone.args[1].startswith("zone=youse_public:")
+    server = tls_server(conf)
+    limited = {loc.args[-1] for loc in server.all("location") if loc.all("limit_req")}
+    assert limited == {"/public/", "/api/v1/public/"}
+    (root,) = [loc for loc in server.all("location") if loc.args == ["/"]]
+    for loc in server.all("location"):
+        if loc.args[-1] in limited:
+            assert loc.one("limit_req").args[0] == "zone=youse_public"
+            assert loc.one("limit_req_status").args == ["429"]
+            assert loc.one("proxy_pass").args == root.one("proxy_pass").args
+    # Every public address of the application falls under one of them.
+    assert resolve("/public/").url_name and resolve("/api/v1/public/datasets").url_name
+
+
 # --- backups: youse-backup, youse-restore and their timer ---------------------------------------------
 
 BACKUP_UNIT = DEPLOY / "systemd" / "youse-backup.service"
