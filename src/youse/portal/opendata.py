@@ -13,8 +13,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache import cache
 from django.utils import timezone, translation
@@ -42,7 +44,7 @@ class Dataset:
     rows: list[dict] = field(default_factory=list)
     as_of: dt.date | None = None  # the newest publication the rows include
 
-    @property
+    @cached_property  # a digest of every row: computed once per dataset, not for each header that shows it
     def version(self) -> str:
         """ "2020.06.30-1a2b3c4d": the newest publication's date and a digest of the rows."""
         canonical = json.dumps(
@@ -305,11 +307,12 @@ CACHE_SECONDS = 3600
 
 
 def _stamp() -> int:
-    """The newest audit event: every publication is an audited act (principle 2), so the datasets can only
-    have changed when this has. One indexed query instead of rebuilding every dataset per request."""
-    from youse.core.models import AuditEvent
+    """The newest audit event that changed data: every publication is an audited act (principle 2), so the
+    datasets can only have changed when this has. One indexed query instead of rebuilding every dataset per
+    request."""
+    from youse.stats.indicators import data_version
 
-    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return data_version()
 
 
 def _build_catalogue() -> list[Dataset]:
@@ -318,14 +321,28 @@ def _build_catalogue() -> list[Dataset]:
     return fixed + [tables[k] for k in sorted(tables)]
 
 
+# The catalogue this process last read from the shared cache, per language: {language: (token, datasets)}.
+# The shared (database) cache holds it as one value of megabytes at scale 10; fetching and unpickling that
+# on every request cost more than the page itself under load. A small token stored beside it in the shared
+# cache says whether the copy held here is still the cached one (a cleared cache or a new stamp: it is not).
+_memo: dict[str, tuple[str, list[Dataset]]] = {}
+
+
 def catalogue() -> list[Dataset]:
     """Every dataset, the fixed ones first, then the bulletins' tables by key (cached until the next audited
     change, per language: the labels are translated)."""
-    key = f"youse:opendata:{translation.get_language()}:{_stamp()}"
-    found = cache.get(key)
+    language = translation.get_language()
+    key = f"youse:opendata:{language}:{_stamp()}"
+    token = cache.get(key + ":token")
+    held = _memo.get(language)
+    if token is not None and held is not None and held[0] == token:
+        return held[1]
+    found = cache.get(key) if token is not None else None
     if found is None:
         found = _build_catalogue()
-        cache.set(key, found, CACHE_SECONDS)
+        token = secrets.token_hex(8)
+        cache.set_many({key: found, key + ":token": token}, CACHE_SECONDS)
+    _memo[language] = (token, found)
     return found
 
 
@@ -343,6 +360,23 @@ def _cell(value) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return "" if value is None else value
+
+
+# The files downloaded, by dataset, version (a digest of the rows) and format: the same rows always give
+# the same bytes, so each process writes a dataset's CSV or workbook once per version.
+_files: dict[tuple[str, str, str], bytes] = {}
+FILES_HELD = 32
+
+
+def file(ds: Dataset, extension: str) -> bytes:
+    """The dataset as a CSV ("csv") or Excel ("xlsx") file."""
+    key = (ds.key, ds.version, extension)
+    body = _files.get(key)
+    if body is None:
+        if len(_files) >= FILES_HELD:
+            _files.clear()
+        body = _files[key] = to_csv(ds) if extension == "csv" else to_xlsx(ds)
+    return body
 
 
 def to_csv(ds: Dataset) -> bytes:

@@ -161,11 +161,10 @@ def download(request: HttpRequest, key: str, extension: str) -> HttpResponse:
     if ds is None:
         raise Http404(_("No such dataset."))
     if extension == "csv":
-        body, content_type = opendata.to_csv(ds), "text/csv; charset=utf-8"
+        content_type = "text/csv; charset=utf-8"
     else:
-        body = opendata.to_xlsx(ds)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
+    response = HttpResponse(opendata.file(ds, extension), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{ds.filename(extension)}"'
     response["X-Dataset-Version"] = ds.version
     return response
