@@ -147,10 +147,10 @@ def bulletins(request: HttpRequest):
         {
             "month": f"{b.month:%Y-%m}",
             "version": b.version,
-            "title": b.data.get("title", ""),
+            "title": b.data_title or "",
             "published_at": b.published_at,
             "url": b.get_absolute_url(),
-            "headline": b.data.get("headline", []),
+            "headline": b.data_headline or [],
         }
-        for b in published.current_bulletins()
+        for b in published.current_bulletin_heads()
     ]

@@ -161,14 +161,14 @@ def bulletin_items() -> list[PublicItem]:
     from youse.portal import published
 
     items = []
-    for b in published.current_bulletins():
+    for b in published.current_bulletin_heads():
         items.append(
             PublicItem(
                 kind=BULLETIN,
-                title=b.data.get("title") or str(b),
+                title=b.data_title or str(b),
                 url=b.get_absolute_url(),
                 published=_local(b.published_at),
-                summary=published.bulletin_summary(b),
+                summary=published.bulletin_summary(b.data_headline),
                 corrected=b.version > 1,
                 updated=b.published_at,
                 uid=f"bulletin-{b.month:%Y-%m}",
