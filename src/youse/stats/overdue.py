@@ -57,9 +57,8 @@ def _add_months(month: dt.date, n: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def required_enterprises(period: dt.date, within: QuerySet[Enterprise] | None = None) -> list[Enterprise]:
-    """Active enterprises (of `within`, default all) that must report for the month `period`: those with
-    a production unit operating on some day of it. Three queries, whatever the number of enterprises."""
+def required_enterprise_ids(period: dt.date, within: QuerySet[Enterprise] | None = None) -> set[int]:
+    """The ids of required_enterprises(period, within), without loading the enterprises: two queries."""
     enterprises = (within if within is not None else Enterprise.objects.all()).filter(status=Enterprise.Status.ACTIVE)
     units = dict(
         ProductionUnit.objects.filter(plant__enterprise__in=enterprises.values("pk")).values_list(
@@ -72,9 +71,16 @@ def required_enterprises(period: dt.date, within: QuerySet[Enterprise] | None = 
         history[unit_id].append((on, status))
     start = period.replace(day=1)
     end = start.replace(day=checks.month_days(start))
-    operating = {
+    return {
         units[unit_id] for unit_id in units if rules.days_in_status(history.get(unit_id, []), OPERATING, start, end) > 0
     }
+
+
+def required_enterprises(period: dt.date, within: QuerySet[Enterprise] | None = None) -> list[Enterprise]:
+    """Active enterprises (of `within`, default all) that must report for the month `period`: those with
+    a production unit operating on some day of it. Three queries, whatever the number of enterprises."""
+    operating = required_enterprise_ids(period, within)
+    enterprises = (within if within is not None else Enterprise.objects.all()).filter(status=Enterprise.Status.ACTIVE)
     chosen = enterprises.select_related("division__prefecture").order_by("division__code", "name")
     return [e for e in chosen if e.pk in operating]
 

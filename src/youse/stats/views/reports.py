@@ -119,7 +119,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     filed = MonthlyReport.objects.filter(enterprise=OuterRef("pk"), period=month)
     # Only enterprises that had a unit operating in the month owe a report (stats/overdue.py).
-    owing = [e.pk for e in overdue.required_enterprises(month, within=enterprises)]
+    owing = overdue.required_enterprise_ids(month, within=enterprises)
     not_filed = (
         enterprises.filter(pk__in=owing)
         .filter(~Exists(filed.exclude(status=S.DRAFT)))
