@@ -257,15 +257,20 @@ def without_probe(kinds: dict) -> dict:
     return {**total, "requests": total["requests"] - probe["requests"], "rps": total["rps"] - probe["rps"]}
 
 
-def bend(stages: list[dict]) -> int | None:
-    """Index of the first stage where latency bends: throughput grows by less than half as much as the
-    users did, or p95 more than doubles from the previous stage."""
-    for i in range(1, len(stages)):
-        a, b = stages[i - 1], stages[i]
-        grown = b["users"] / a["users"]
-        if b["rps"] < a["rps"] * (1 + 0.5 * (grown - 1)) or b["p95"] > 2 * a["p95"]:
-            return i
-    return None
+def grows(a: dict, b: dict) -> float:
+    """How much of the users' growth from stage a to stage b the throughput followed (1: all of it)."""
+    return (b["rps"] / a["rps"] - 1) / (b["users"] / a["users"] - 1) if a["rps"] else 1.0
+
+
+def knee(stages: list[dict]) -> int | None:
+    """Index of the first stage where p95 more than doubles from the stage before: queueing starts."""
+    return next((i for i in range(1, len(stages)) if stages[i]["p95"] > 2 * stages[i - 1]["p95"]), None)
+
+
+def saturation(stages: list[dict]) -> int | None:
+    """Index of the first stage where throughput follows less than half of the users' growth: the server
+    is full, and more users only wait longer."""
+    return next((i for i in range(1, len(stages)) if grows(stages[i - 1], stages[i]) < 0.5), None)
 
 
 # --- The run ---------------------------------------------------------------------------------------------
@@ -286,6 +291,9 @@ def run(args: argparse.Namespace, var: Path) -> dict:
         "YOUSE_DB_CACHE": "1",
         "YOUSE_MANIFEST_STATIC": "1",
         "YOUSE_VAR_DIR": str(var),
+        # Collected once and kept (var/ is not versioned): hashing and compressing every file takes minutes
+        # on two cores, and an unchanged file is skipped the next time.
+        "YOUSE_STATIC_ROOT": str(ROOT / "var" / "load-static"),
         "YOUSE_LOG_LEVEL": "WARNING",
     }
     env.pop("YOUSE_DEBUG_TOOLBAR", None)
@@ -411,7 +419,7 @@ def chosen_stage(out: dict, users: int | None) -> dict:
     stages = out["stages"]
     if users is not None:
         return next(s for s in stages if s["users"] == users)
-    b = bend(stages)
+    b = saturation(stages)
     return stages[(b - 1) if b else -1]  # the highest load the server still carried
 
 
@@ -432,11 +440,12 @@ def kind_rows(stage: dict, before: dict | None, compare: bool) -> str:
 
 
 def stage_rows(out: dict) -> str:
-    b = bend(out["stages"])
+    k, b = knee(out["stages"]), saturation(out["stages"])
     rows = []
     for i, s in enumerate(out["stages"]):
         g = s["gateway"]
-        mark = " ← bend" if i == b else ""
+        mark = " ← p95 bends" if i == k else ""
+        mark += " ← saturated" if i == b else ""
         rows.append(
             f"| {s['users']}{mark} | {s['rps']:.1f} | {s['p50']:.0f} | {s['p95']:.0f} | {s['p99']:.0f} "
             f"| {s['failures']} | {g['frames_per_s']:.0f} | {g['rows_per_s']:.0f} | {g['lag_bytes']:.0f} "
@@ -447,14 +456,20 @@ def stage_rows(out: dict) -> str:
 
 def section(out: dict, database: str, command: str, report_users: int | None, before: dict | None) -> str:
     stage = chosen_stage(out, report_users)
-    b = bend(out["stages"])
-    bend_text = (
-        f"latency bends at **{out['stages'][b]['users']} users** (throughput grows by less than half as much as "
-        f"the users, or p95 more than doubles); the last stage before it carried "
-        f"{out['stages'][b - 1]['rps']:.1f} req/s"
-        if b
-        else "latency did not bend within the stages run"
-    )
+    stages, k, b = out["stages"], knee(out["stages"]), saturation(out["stages"])
+    parts = []
+    if k is not None:
+        parts.append(
+            f"p95 bends at **{stages[k]['users']} users** ({stages[k - 1]['p95']:.0f} → {stages[k]['p95']:.0f} ms, "
+            f"more than doubled) while throughput still follows the users"
+        )
+    if b is not None:
+        parts.append(
+            f"throughput stops growing at **{stages[b]['users']} users** ({stages[b - 1]['rps']:.1f} → "
+            f"{stages[b]['rps']:.1f} req/s): the capacity of this setup is about {max(s['rps'] for s in stages):.0f} "
+            f"req/s of this mix, and beyond it more users only wait longer"
+        )
+    bend_text = "; ".join(parts) if parts else "latency did not bend within the stages run"
     c = out["counts"]
     before_head = " | before: p50 / p95 ms" if before else ""
     before_sep = "|---" if before else ""
@@ -520,23 +535,25 @@ def main() -> None:
     parser.add_argument("--report-users", type=int, default=None, help="stage of the per-kind table")
     parser.add_argument("--save", type=Path, default=None, help="write the run's figures to this JSON file")
     parser.add_argument("--before", type=Path, default=None, help="a --save file to compare with")
+    parser.add_argument("--replay", type=Path, default=None, help="write the section from a --save file")
     parser.add_argument("--workdir", type=Path, default=None, help="keep logs and locust CSVs here")
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave RESULTS.md alone")
     args = parser.parse_args()
     args.stages = [int(s) for s in args.stages.split(",")]
-    if args.workdir:
+    if args.replay:
+        out = json.loads(args.replay.read_text())
+    elif args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
         out = run(args, args.workdir)
     else:
         with tempfile.TemporaryDirectory(prefix="youse-load-") as tmp:
             out = run(args, Path(tmp))
-    if args.save:
+    if args.save and not args.replay:
         args.save.write_text(json.dumps(out, indent=1))
     before = json.loads(args.before.read_text()) if args.before else None
     database = f"PostgreSQL {server_version(args.database_url)} ({redact(args.database_url)})"
-    command = ".venv/bin/python benchmarks/load.py" + (
-        f" --stages {','.join(map(str, args.stages))} --stage-seconds {args.stage_seconds}"
-    )
+    stages = ",".join(str(s["users"]) for s in out["stages"])
+    command = f".venv/bin/python benchmarks/load.py --stages {stages} --stage-seconds {out['stage_seconds']}"
     text = section(out, database, command, args.report_users, before)
     print(text)
     if not args.no_write:
