@@ -537,6 +537,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, default=None, help="a --save file to compare with")
     parser.add_argument("--replay", type=Path, default=None, help="write the section from a --save file")
     parser.add_argument("--workdir", type=Path, default=None, help="keep logs and locust CSVs here")
+    parser.add_argument("--note", default="", help="a paragraph appended to the section (what changed, anomalies)")
     parser.add_argument("--no-write", action="store_true", help="print the figures, leave RESULTS.md alone")
     args = parser.parse_args()
     args.stages = [int(s) for s in args.stages.split(",")]
@@ -555,6 +556,8 @@ def main() -> None:
     stages = ",".join(str(s["users"]) for s in out["stages"])
     command = f".venv/bin/python benchmarks/load.py --stages {stages} --stage-seconds {out['stage_seconds']}"
     text = section(out, database, command, args.report_users, before)
+    if args.note:
+        text = text.rstrip("\n") + "\n\n" + args.note.strip() + "\n"
     print(text)
     if not args.no_write:
         replace_section(SECTION, text)
