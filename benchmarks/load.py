@@ -465,7 +465,8 @@ def section(out: dict, database: str, command: str, report_users: int | None, be
         )
     if b is not None:
         parts.append(
-            f"throughput falls behind the users at **{stages[b]['users']} users** (less than half their growth, {stages[b - 1]['rps']:.1f} → "
+            f"throughput falls behind the users at **{stages[b]['users']} users** (less than half their growth, "
+            f"{stages[b - 1]['rps']:.1f} → "
             f"{stages[b]['rps']:.1f} req/s): the capacity of this setup is about {max(s['rps'] for s in stages):.0f} "
             f"req/s of this mix, and beyond it more users only wait longer"
         )
