@@ -28,3 +28,19 @@ def test_a_change_or_a_cleared_cache_gives_a_new_one(personas):
     assert second is not first
     cache.clear()
     assert opendata.catalogue() is not second
+
+
+def test_a_downloaded_workbook_is_kept_per_language(personas):
+    import io
+
+    from openpyxl import load_workbook
+
+    def first_cell(language: str) -> str:
+        with translation.override(language):
+            ds = opendata.catalogue()[0]
+            book = load_workbook(io.BytesIO(opendata.file(ds, "xlsx")))
+        return book["dictionary"]["A1"].value
+
+    chinese = first_cell("zh-hans")
+    assert first_cell("en") == "Dataset" and chinese != "Dataset"
+    assert first_cell("zh-hans") == chinese  # and each language's copy is reused

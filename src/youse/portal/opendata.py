@@ -362,15 +362,15 @@ def _cell(value) -> object:
     return "" if value is None else value
 
 
-# The files downloaded, by dataset, version (a digest of the rows) and format: the same rows always give
-# the same bytes, so each process writes a dataset's CSV or workbook once per version.
-_files: dict[tuple[str, str, str], bytes] = {}
+# The files downloaded, by dataset, version (a digest of the rows), format and language: the same rows
+# always give the same bytes, so each process writes a dataset's CSV or workbook once per version.
+_files: dict[tuple[str, str, str, str], bytes] = {}
 FILES_HELD = 32
 
 
 def file(ds: Dataset, extension: str) -> bytes:
     """The dataset as a CSV ("csv") or Excel ("xlsx") file."""
-    key = (ds.key, ds.version, extension)
+    key = (ds.key, ds.version, extension, translation.get_language())  # the workbook's labels are translated
     body = _files.get(key)
     if body is None:
         if len(_files) >= FILES_HELD:
