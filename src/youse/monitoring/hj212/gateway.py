@@ -215,7 +215,6 @@ class Gateway:
         self._writer: threading.Thread | None = None
         self._tasks: list[asyncio.Task] = []
         self.servers: list[asyncio.base_events.Server] = []
-        self.writer_error: str = ""
         self.decoded: dict[int, object] = {}  # journal end offset -> frame, until the writer stores it
 
     # --- frames -----------------------------------------------------------------------------------------
@@ -325,9 +324,9 @@ class Gateway:
             try:
                 result = self.store.write(records, {r.end: decoded.get(r.end) for r in records})
             except Exception as exc:
-                self.writer_error = f"{type(exc).__name__}: {exc}"
-                self.metrics.db_failed(self.writer_error.splitlines()[0][:200])
-                log.warning("database write failed (retrying in %.1fs): %s", backoff, self.writer_error)
+                message = f"{type(exc).__name__}: {exc}"
+                self.metrics.db_failed(message.splitlines()[0][:200])
+                log.warning("database write failed (retrying in %.1fs): %s", backoff, message)
                 reset = getattr(self.store, "reset", None)
                 if reset:
                     reset()
@@ -336,7 +335,6 @@ class Gateway:
                 backoff = min(backoff * 2, 10.0)
                 continue
             backoff = 0.2
-            self.writer_error = ""
             self.metrics.db_batch(time.perf_counter() - started, result.rows, result.quarantined)
             for reason, n in result.reasons.items():
                 if reason not in ("crc", "undecodable", "oversize"):  # those were counted at the gateway
