@@ -169,10 +169,7 @@ class Bulletin(models.Model):
     @property
     def title(self) -> str:
         # Lists read the title alone (published.current_bulletin_heads): the data stays in the database.
-        if "data" in self.get_deferred_fields() and hasattr(self, "data_title"):
-            stored = self.data_title
-        else:
-            stored = (self.data or {}).get("title")
+        stored = self.data_title if hasattr(self, "data_title") else (self.data or {}).get("title")
         return str(stored or f"陕西省有色金属行业产能监测预警月报（{self.issue_label}）")
 
     @property
