@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,29 @@ class PrivateCluster:
         if self.running():
             self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _rows(url: str, sql: str, *args) -> list[tuple]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def wait_for_lock_waiter(url: str, database: str, what: str, deadline: float = 60.0) -> int:
+    """The pid of a backend of `database` waiting for a lock (a process the test is holding up)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        found = _rows(url, "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'", database)
+        if found:
+            return found[0][0]
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: no backend of {database} ever waited for a lock")
+
+
+def wait_backend_gone(url: str, pid: int, what: str, deadline: float = 30.0) -> None:
+    """Until backend `pid` has ended: an orphaned one ends once it finds its client gone, rolling back."""
+    end = time.monotonic() + deadline
+    while _rows(url, "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", pid)[0][0]:
+        assert time.monotonic() < end, f"{what}: backend {pid} is still open"
+        time.sleep(0.1)

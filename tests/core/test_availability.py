@@ -18,7 +18,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.pgcluster import PrivateCluster, free_port, require_private_cluster
+from tests.pgcluster import (
+    PrivateCluster,
+    free_port,
+    require_private_cluster,
+    wait_backend_gone,
+    wait_for_lock_waiter,
+)
 from youse.registry.rules import make_credit_code
 
 pytestmark = pytest.mark.slow
@@ -191,19 +197,11 @@ def test_a_worker_killed_in_the_middle_of_a_change_leaves_nothing_half_written(p
 
     thread = threading.Thread(target=attempt)
     thread.start()
-    end = time.monotonic() + 30
-    waiting = []
-    while not waiting and time.monotonic() < end:
-        waiting = platform.query(
-            "SELECT pid FROM pg_stat_activity WHERE datname = 'youse' AND wait_event_type = 'Lock' "
-            "AND query ILIKE '%%core_auditevent%%'"
-        )
-        time.sleep(0.05)
-    assert waiting, "the change never reached its audit event"
+    waiter = wait_for_lock_waiter(platform.cluster.url(), "youse", "the change never reached its audit event")
     inserted = platform.query(
         "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
         "WHERE l.pid = %s AND c.relname = 'registry_enterprise' AND l.mode = 'RowExclusiveLock'",
-        waiting[0][0],
+        waiter,
     )
     assert inserted == [(1,)]  # it did write to the enterprise table, in its open transaction
 
@@ -217,10 +215,7 @@ def test_a_worker_killed_in_the_middle_of_a_change_leaves_nothing_half_written(p
     platform.wait_healthy()  # gunicorn's arbiter started new workers
     assert set(platform.workers()).isdisjoint(workers) and len(platform.workers()) == 2
     name = payload["name"]
-    end = time.monotonic() + 30  # the orphaned backend ends once it finds its client gone
-    while platform.query("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", waiting[0][0])[0][0]:
-        assert time.monotonic() < end, "the killed worker's transaction is still open"
-        time.sleep(0.1)
+    wait_backend_gone(platform.cluster.url(), waiter, "the killed worker's transaction")
     assert platform.query("SELECT count(*) FROM registry_enterprise WHERE name = %s", name) == [(0,)]
     assert platform.query("SELECT count(*) FROM core_auditevent")[0][0] == audit_before
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.monitoring.conftest import fill
-from tests.pgcluster import PrivateCluster, require_private_cluster
+from tests.pgcluster import PrivateCluster, require_private_cluster, wait_backend_gone, wait_for_lock_waiter
 from youse.monitoring.hj212.codec import FrameDecoder, encode
 
 pytestmark = pytest.mark.slow
@@ -477,22 +477,12 @@ def test_a_tick_killed_in_the_middle_of_a_duty_leaves_nothing_and_the_next_tick_
         blocker = psycopg.connect(database.url)
         blocker.execute("LOCK TABLE monitoring_reading IN SHARE MODE")  # reads pass, the duty's writes wait
         running = subprocess.Popen(tick, env=database.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        end = time.monotonic() + 60
-        waiting: list = []
-        while not waiting and time.monotonic() < end:
-            waiting = database.query(
-                f"SELECT pid FROM pg_stat_activity WHERE datname = '{database.name}' AND wait_event_type = 'Lock'"
-            )
-            time.sleep(0.05)
-        assert waiting, "the duty never reached its writes"
+        waiter = wait_for_lock_waiter(database.admin, database.name, "the duty never reached its writes")
         running.send_signal(signal.SIGKILL)  # kill -9 in the middle of the duty
         running.wait(10)
         blocker.rollback()
         blocker.close()
-        end = time.monotonic() + 30
-        while database.query(f"SELECT count(*) FROM pg_stat_activity WHERE pid = {waiting[0][0]}")[0][0]:
-            assert time.monotonic() < end, "the killed tick's transaction is still open"
-            time.sleep(0.1)
+        wait_backend_gone(database.admin, waiter, "the killed tick's transaction")
         assert database.query(hours_sql) == [(0, 0)]  # nothing half-written
 
         subprocess.run(tick, env=database.env, check=True, timeout=120, capture_output=True)
